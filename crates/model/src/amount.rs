@@ -1,0 +1,175 @@
+//! Exact decimal quantities: points in tenths, money in fen.
+
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// Score points in tenths of a point (87.5 points = `Points(875)`).
+/// No binary floating point is used on the grading path.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Points(pub i64);
+
+impl Points {
+    pub const ZERO: Points = Points(0);
+
+    /// Whole points to tenths.
+    pub fn whole(p: i64) -> Points {
+        Points(p * 10)
+    }
+
+    /// Parses a decimal with at most one fractional digit ("87", "87.5").
+    pub fn parse_decimal(s: &str) -> Option<Points> {
+        let (int, frac) = match s.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (s, ""),
+        };
+        let neg = int.starts_with('-');
+        let digits = int.trim_start_matches('-');
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let frac = frac.trim_end_matches('0');
+        if frac.len() > 1 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let whole: i64 = digits.parse().ok()?;
+        let tenth: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+        let v = whole.checked_mul(10)?.checked_add(tenth)?;
+        Some(Points(if neg { -v } else { v }))
+    }
+
+    /// For JSON output only: the nearest f64 to the exact decimal, which
+    /// prints as that decimal (e.g. 87.5 → `87.5`, 90 → `90.0`).
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / 10.0
+    }
+}
+
+impl fmt::Display for Points {
+    /// One decimal place: `87.0`, `-3.5`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let a = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{}", a / 10, a % 10)
+    }
+}
+
+/// An amount of money in fen (1 yuan = 100 fen). JSON carries yuan as a
+/// number with at most two decimals; stored values carry fen as an integer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Yuan {
+    pub fen: i64,
+}
+
+impl Yuan {
+    pub fn from_yuan(y: i64) -> Yuan {
+        Yuan { fen: y * 100 }
+    }
+}
+
+impl fmt::Display for Yuan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.fen % 100 == 0 {
+            write!(f, "{}", self.fen / 100)
+        } else {
+            write!(f, "{}.{:02}", self.fen / 100, self.fen % 100)
+        }
+    }
+}
+
+impl Serialize for Yuan {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            if self.fen % 100 == 0 {
+                s.serialize_i64(self.fen / 100)
+            } else {
+                s.serialize_f64(self.fen as f64 / 100.0)
+            }
+        } else {
+            s.serialize_i64(self.fen)
+        }
+    }
+}
+
+struct YuanVisitor;
+
+impl Visitor<'_> for YuanVisitor {
+    type Value = Yuan;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a non-negative amount in yuan with at most two decimals")
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Yuan, E> {
+        i64::try_from(v)
+            .ok()
+            .and_then(|v| v.checked_mul(100))
+            .map(|fen| Yuan { fen })
+            .ok_or_else(|| E::custom("amount too large"))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Yuan, E> {
+        if v < 0 {
+            return Err(E::custom("amount must not be negative"));
+        }
+        self.visit_u64(v as u64)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Yuan, E> {
+        if !v.is_finite() || v < 0.0 || v > 1e13 {
+            return Err(E::custom("amount must be a non-negative finite number"));
+        }
+        let fen = (v * 100.0).round();
+        if ((v * 100.0) - fen).abs() > 1e-6 {
+            return Err(E::custom("amount has more than two decimals"));
+        }
+        Ok(Yuan { fen: fen as i64 })
+    }
+}
+
+struct FenVisitor;
+
+impl Visitor<'_> for FenVisitor {
+    type Value = Yuan;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an amount in fen")
+    }
+    fn visit_i64<E: de::Error>(self, fen: i64) -> Result<Yuan, E> {
+        Ok(Yuan { fen })
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Yuan, E> {
+        i64::try_from(v).map(|fen| Yuan { fen }).map_err(|_| E::custom("amount too large"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Yuan {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Yuan, D::Error> {
+        if d.is_human_readable() {
+            d.deserialize_any(YuanVisitor)
+        } else {
+            d.deserialize_i64(FenVisitor)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_display_and_parse() {
+        assert_eq!(Points(875).to_string(), "87.5");
+        assert_eq!(Points(-30).to_string(), "-3.0");
+        assert_eq!(Points::parse_decimal("87.5"), Some(Points(875)));
+        assert_eq!(Points::parse_decimal("90"), Some(Points(900)));
+        assert_eq!(Points::parse_decimal("90.50"), Some(Points(905)));
+        assert_eq!(Points::parse_decimal("90.55"), None);
+        assert_eq!(Points::parse_decimal("x"), None);
+    }
+
+    #[test]
+    fn yuan_from_json() {
+        let y: Yuan = serde_json::from_str("50000").unwrap();
+        assert_eq!(y.fen, 5_000_000);
+        let y: Yuan = serde_json::from_str("12.34").unwrap();
+        assert_eq!(y.fen, 1234);
+        assert!(serde_json::from_str::<Yuan>("1.234").is_err());
+        assert!(serde_json::from_str::<Yuan>("-1").is_err());
+    }
+}

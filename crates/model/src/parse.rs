@@ -1,0 +1,146 @@
+//! One JSON Lines line → a normalized fact (CONTRACT.md §1). Checks that need
+//! the ledger (refs, targets, recorded_at order) live in `ingest`.
+
+use crate::fact::{Body, Fact, FieldError, Kind, Source};
+use crate::{ChinaDate, Timestamp, Uscc};
+use serde_json::{Map, Value};
+
+/// A parsed line: the fact and, when given, when it was learned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactDraft {
+    pub fact: Fact,
+    /// `recorded_at` when the line backfills it; otherwise the import's "now".
+    pub recorded_at: Option<Timestamp>,
+}
+
+/// Why a line is not a fact.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LineError {
+    #[error("not a JSON object: {0}")]
+    Json(String),
+    #[error(transparent)]
+    Field(#[from] FieldError),
+}
+
+const COMMON: &[&str] = &["kind", "ref", "enterprise", "occurred_on", "recorded_at", "source", "note"];
+
+fn take_str(m: &mut Map<String, Value>, field: &str, required: bool) -> Result<Option<String>, FieldError> {
+    match m.remove(field) {
+        None if required => Err(FieldError::new(field, "is required")),
+        None | Some(Value::Null) if !required => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(FieldError::new(field, "must be a string")),
+        None => Err(FieldError::new(field, "is required")),
+    }
+}
+
+/// Parses one line. Kind-specific fields are checked by the kind's type
+/// (unknown fields rejected); dates become China civil dates.
+pub fn parse_line(line: &str) -> Result<FactDraft, LineError> {
+    let v: Value = serde_json::from_str(line).map_err(|e| LineError::Json(e.to_string()))?;
+    let Value::Object(mut m) = v else {
+        return Err(LineError::Json("a fact is one JSON object per line".into()));
+    };
+    let kind_name = take_str(&mut m, "kind", true)?.unwrap_or_default();
+    let kind = Kind::from_name(&kind_name)
+        .ok_or_else(|| FieldError::new("kind", format!("unknown kind {kind_name:?}")))?;
+    let reference = take_str(&mut m, "ref", true)?.unwrap_or_default();
+    if reference.trim().is_empty() || reference.len() > 256 || reference.chars().any(char::is_control) {
+        return Err(FieldError::new("ref", "must be a non-empty document number of at most 256 bytes without control characters").into());
+    }
+    let enterprise = take_str(&mut m, "enterprise", true)?.unwrap_or_default();
+    let enterprise = Uscc::parse(&enterprise).map_err(|e| FieldError::new("enterprise", e.to_string()))?;
+    let occurred = take_str(&mut m, "occurred_on", true)?.unwrap_or_default();
+    let occurred_on =
+        ChinaDate::parse_date_or_time(&occurred).map_err(|e| FieldError::new("occurred_on", e.to_string()))?;
+    let recorded_at = take_str(&mut m, "recorded_at", false)?
+        .map(|s| Timestamp::parse(&s).map_err(|e| FieldError::new("recorded_at", e.to_string())))
+        .transpose()?;
+    let source = match take_str(&mut m, "source", false)? {
+        None => Source::Manual,
+        Some(s) => serde_json::from_value(Value::String(s.clone()))
+            .map_err(|_| FieldError::new("source", format!("unknown source {s:?}")))?,
+    };
+    let note = take_str(&mut m, "note", false)?;
+    debug_assert!(COMMON.iter().all(|c| !m.contains_key(*c)));
+    let body = Body::from_fields(kind, m)?;
+    Ok(FactDraft { fact: Fact { reference, enterprise, occurred_on, source, note, body }, recorded_at })
+}
+
+/// Renders a fact back to its JSON object (normalized: China dates, defaults applied).
+pub fn to_json(fact: &Fact) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("kind".into(), fact.kind().name().into());
+    m.insert("ref".into(), fact.reference.clone().into());
+    m.insert("enterprise".into(), fact.enterprise.as_str().into());
+    m.insert("occurred_on".into(), fact.occurred_on.to_string().into());
+    m.insert("source".into(), fact.source.as_str().into());
+    if let Some(n) = &fact.note {
+        m.insert("note".into(), n.clone().into());
+    }
+    m.extend(fact.body.to_fields());
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const E: &str = "91110000600037341L";
+
+    fn line(extra: &str) -> String {
+        format!(r#"{{"ref":"R1","enterprise":"{E}","occurred_on":"2025-03-02",{extra}}}"#)
+    }
+
+    #[test]
+    fn parses_a_penalty_with_defaults() {
+        let d = parse_line(&line(r#""kind":"administrative_penalty","procedure":"ordinary","measures":[{"type":"fine","amount_yuan":50000}]"#)).unwrap();
+        assert_eq!(d.fact.kind(), Kind::AdministrativePenalty);
+        assert_eq!(d.fact.source, Source::Manual);
+        assert_eq!(d.recorded_at, None);
+    }
+
+    #[test]
+    fn unknown_field_is_named() {
+        let e = parse_line(&line(r#""kind":"list_entered","list":"judgment_defaulter","colour":"red""#)).unwrap_err();
+        assert!(e.to_string().contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let e = parse_line(&line(r#""kind":"licence_verification","result":"pass""#)).unwrap_err();
+        assert!(e.to_string().starts_with("field `licence_no`"), "{e}");
+    }
+
+    #[test]
+    fn bad_enum_value_names_its_field() {
+        let e = parse_line(&line(r#""kind":"quality_risk_finding","severity":"huge""#)).unwrap_err();
+        assert!(e.to_string().starts_with("field `severity`"), "{e}");
+    }
+
+    #[test]
+    fn fine_needs_amount() {
+        let e = parse_line(&line(r#""kind":"administrative_penalty","procedure":"simple","measures":[{"type":"fine"}]"#)).unwrap_err();
+        assert!(e.to_string().contains("measures[0].amount_yuan"), "{e}");
+    }
+
+    #[test]
+    fn unknown_kind_and_bad_uscc() {
+        assert!(parse_line(&line(r#""kind":"gossip""#)).unwrap_err().to_string().contains("kind"));
+        let bad = r#"{"kind":"complaint_verified","ref":"X","enterprise":"91110000600037341K","occurred_on":"2025-01-01","channel":"report"}"#;
+        assert!(parse_line(bad).unwrap_err().to_string().contains("enterprise"));
+    }
+
+    #[test]
+    fn timestamp_valid_date_becomes_china_date() {
+        let l = format!(r#"{{"kind":"complaint_verified","ref":"X","enterprise":"{E}","occurred_on":"2024-12-31T16:30:00Z","channel":"report"}}"#);
+        assert_eq!(parse_line(&l).unwrap().fact.occurred_on.to_string(), "2025-01-01");
+    }
+
+    #[test]
+    fn json_round_trip_is_identity() {
+        let d = parse_line(&line(r#""kind":"sampling_inspection","level":"xpcc","product":"水泥","result":"fail","failed_items":["三氧化硫"]"#)).unwrap();
+        let back = serde_json::to_string(&to_json(&d.fact)).unwrap();
+        assert_eq!(parse_line(&back).unwrap().fact, d.fact);
+    }
+}
