@@ -1,1 +1,23 @@
-fn main(){}
+//! `credit-ledger`: the command line over the ledger and the grading
+//! (CONTRACT.md §2–4). Raw arguments are parsed by `args`, turned into the
+//! objects that do the work by each command, and every error becomes one
+//! sentence on stderr with exit code 2 (rejected input) or 1 (anything else).
+
+mod args;
+mod commands;
+mod error;
+mod render;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("credit-ledger: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

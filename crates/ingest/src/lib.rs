@@ -1,1 +1,115 @@
+//! Import of JSON Lines facts (CONTRACT.md §1–2): every line of every file is
+//! validated against the ledger and the lines before it; only when none is
+//! rejected is everything appended, in one atomic, flushed batch.
 
+mod check;
+
+use model::{parse_line, Fact, Record, Seq, Timestamp};
+use std::collections::HashMap;
+use store::{Ledger, StoreError};
+
+pub use check::Checker;
+
+/// One input: a name for messages (a path or `-`) and its text.
+pub struct Input {
+    pub name: String,
+    pub text: String,
+}
+
+/// A rejected line: where, which field, why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub file: String,
+    /// 1-based line number.
+    pub line: usize,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "{}:{}: field `{}`: {}", self.file, self.line, field, self.message),
+            None => write!(f, "{}:{}: {}", self.file, self.line, self.message),
+        }
+    }
+}
+
+/// Why an import appended nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{} line(s) rejected, nothing appended; first: {}", .0.len(), .0[0])]
+    Rejected(Vec<Rejection>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportOutcome {
+    pub appended: Vec<Record>,
+    /// Lines whose identical fact was already in the ledger or earlier in the import.
+    pub duplicates: usize,
+}
+
+impl ImportOutcome {
+    pub fn first_seq(&self) -> Option<Seq> {
+        self.appended.first().map(|r| r.seq)
+    }
+    pub fn last_seq(&self) -> Option<Seq> {
+        self.appended.last().map(|r| r.seq)
+    }
+}
+
+/// The facts an import would append, after validation: (recorded_at, fact).
+pub struct Plan {
+    pub facts: Vec<(Timestamp, Fact)>,
+    pub duplicates: usize,
+}
+
+/// Validates every line of `inputs` against `ledger`; `now` is the
+/// command's single "now" (default recorded time, and the future limit).
+pub fn validate(ledger: &Ledger, inputs: &[Input], now: Timestamp) -> Result<Plan, ImportError> {
+    let mut checker = Checker::new(ledger, now)?;
+    let mut rejections = Vec::new();
+    for input in inputs {
+        for (i, line) in input.text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let reject = |field: Option<String>, message: String| Rejection {
+                file: input.name.clone(),
+                line: i + 1,
+                field,
+                message,
+            };
+            match parse_line(line) {
+                Err(model::LineError::Json(m)) => rejections.push(reject(None, m)),
+                Err(model::LineError::Field(e)) => rejections.push(reject(Some(e.field), e.message)),
+                Ok(draft) => {
+                    if let Err(e) = checker.accept(draft) {
+                        match e {
+                            check::LineFault::Field(f) => rejections.push(reject(Some(f.field), f.message)),
+                            check::LineFault::Store(s) => return Err(ImportError::Store(s)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !rejections.is_empty() {
+        return Err(ImportError::Rejected(rejections));
+    }
+    Ok(checker.finish())
+}
+
+/// Validates, then appends atomically and durably (CONTRACT.md §2).
+pub fn import(ledger: &Ledger, inputs: &[Input], now: Timestamp) -> Result<ImportOutcome, ImportError> {
+    let plan = validate(ledger, inputs, now)?;
+    let appended = ledger.append(plan.facts)?;
+    Ok(ImportOutcome { appended, duplicates: plan.duplicates })
+}
+
+/// Records of one enterprise: those in the ledger followed by those pending
+/// in this import (with the seqs they will get).
+pub(crate) type PendingByEnterprise = HashMap<model::Uscc, Vec<Record>>;

@@ -6,8 +6,34 @@ use std::fmt;
 
 /// Score points in tenths of a point (87.5 points = `Points(875)`).
 /// No binary floating point is used on the grading path.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Points(pub i64);
+
+impl Serialize for Points {
+    /// JSON: a number with one decimal (`87.5`); stored: tenths as an integer.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.serialize_f64(self.as_f64())
+        } else {
+            s.serialize_i64(self.0)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Points {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Points, D::Error> {
+        if d.is_human_readable() {
+            let v = f64::deserialize(d)?;
+            let t = (v * 10.0).round();
+            if !v.is_finite() || (v * 10.0 - t).abs() > 1e-6 || t.abs() > 1e12 {
+                return Err(de::Error::custom("points have at most one decimal"));
+            }
+            Ok(Points(t as i64))
+        } else {
+            i64::deserialize(d).map(Points)
+        }
+    }
+}
 
 impl Points {
     pub const ZERO: Points = Points(0);

@@ -1,1 +1,228 @@
+//! The ledger on sled 0.34.7: append-only records with a gapless seq, a ref
+//! index, a per-enterprise index and a SHA-256 hash chain. The only crate
+//! that knows sled. Layout: docs/FORMAT.md.
 
+mod keys;
+
+use model::envelope::{self, EnvelopeError};
+use model::record::GENESIS_HASH;
+use model::{Fact, Record, Seq, Timestamp, Uscc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+pub use keys::{enterprise_key, record_key, ref_key};
+
+/// Magic of the stored head value.
+const HEAD_MAGIC: [u8; 4] = *b"CLHD";
+const HEAD_VERSION: u16 = 1;
+/// Name of the one sled tree that holds the ledger.
+const TREE: &str = "ledger/v1";
+
+/// Why a ledger operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the ledger at {path}: {message}")]
+    Open { path: String, message: String },
+    #[error("ledger storage failed: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("ledger value at {key} is damaged: {source}")]
+    Corrupt { key: String, source: EnvelopeError },
+    #[error("ledger index is inconsistent: {0}")]
+    Inconsistent(String),
+    #[error("cannot encode a record: {0}")]
+    Encode(EnvelopeError),
+}
+
+/// The ledger head: last seq (0 when empty), its chain hash and recorded time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Head {
+    pub seq: Seq,
+    pub hash: [u8; 32],
+    pub recorded_at: Option<Timestamp>,
+}
+
+impl Head {
+    pub fn empty() -> Head {
+        Head { seq: Seq(0), hash: GENESIS_HASH, recorded_at: None }
+    }
+}
+
+/// An open ledger. Appends are serialized by an internal lock; sled itself
+/// keeps a second process out of the directory.
+pub struct Ledger {
+    db: sled::Db,
+    tree: sled::Tree,
+    append_lock: Mutex<()>,
+}
+
+impl Ledger {
+    /// Opens (or creates) the ledger in `dir`.
+    pub fn open(dir: &Path) -> Result<Ledger, StoreError> {
+        let open_err = |e: sled::Error| StoreError::Open { path: dir.display().to_string(), message: e.to_string() };
+        let db = sled::Config::new().path(dir).open().map_err(open_err)?;
+        let tree = db.open_tree(TREE).map_err(open_err)?;
+        Ok(Ledger { db, tree, append_lock: Mutex::new(()) })
+    }
+
+    /// The current head.
+    pub fn head(&self) -> Result<Head, StoreError> {
+        match self.tree.get(keys::HEAD)? {
+            None => Ok(Head::empty()),
+            Some(v) => envelope::decode(HEAD_MAGIC, HEAD_VERSION, &v)
+                .map(|(_, h)| h)
+                .map_err(|source| StoreError::Corrupt { key: "head".into(), source }),
+        }
+    }
+
+    fn decode_record(key: &[u8], v: &[u8]) -> Result<Record, StoreError> {
+        Record::decode(v).map_err(|source| StoreError::Corrupt { key: keys::describe(key), source })
+    }
+
+    /// The record at `seq`.
+    pub fn record(&self, seq: Seq) -> Result<Option<Record>, StoreError> {
+        let k = record_key(seq);
+        self.tree.get(k)?.map(|v| Self::decode_record(&k, &v)).transpose()
+    }
+
+    /// The seq of the fact whose ref is `reference`.
+    pub fn seq_of_ref(&self, reference: &str) -> Result<Option<Seq>, StoreError> {
+        match self.tree.get(ref_key(reference))? {
+            None => Ok(None),
+            Some(v) => keys::decode_seq(&v)
+                .map(Some)
+                .ok_or_else(|| StoreError::Inconsistent(format!("ref index entry of {reference:?} is not a seq"))),
+        }
+    }
+
+    /// The record whose fact has ref `reference`.
+    pub fn record_by_ref(&self, reference: &str) -> Result<Option<Record>, StoreError> {
+        match self.seq_of_ref(reference)? {
+            None => Ok(None),
+            Some(seq) => self
+                .record(seq)?
+                .map(Some)
+                .ok_or_else(|| StoreError::Inconsistent(format!("ref {reference:?} points at missing seq {seq}"))),
+        }
+    }
+
+    /// One enterprise's records with seq ≤ `upto`, in seq order: one range
+    /// scan of the enterprise index, then a point read per record.
+    pub fn enterprise_records(&self, uscc: &Uscc, upto: Seq) -> Result<Vec<Record>, StoreError> {
+        let (lo, hi) = (enterprise_key(uscc, Seq(1)), enterprise_key(uscc, upto));
+        let mut out = Vec::new();
+        if upto.0 == 0 {
+            return Ok(out);
+        }
+        for kv in self.tree.range(lo..=hi) {
+            let (k, _) = kv?;
+            let seq = keys::seq_of_enterprise_key(&k)
+                .ok_or_else(|| StoreError::Inconsistent("malformed enterprise index key".into()))?;
+            let rec = self
+                .record(seq)?
+                .ok_or_else(|| StoreError::Inconsistent(format!("enterprise index points at missing seq {seq}")))?;
+            out.push(rec);
+        }
+        Ok(out)
+    }
+
+    /// Whether the ledger holds any fact of this enterprise.
+    pub fn has_enterprise(&self, uscc: &Uscc) -> Result<bool, StoreError> {
+        Ok(self.tree.scan_prefix(keys::enterprise_prefix(uscc)).next().transpose()?.is_some())
+    }
+
+    /// Every record with seq ≤ `upto`, grouped by enterprise (one sequential
+    /// scan; each record decoded once). For whole-division runs.
+    pub fn all_by_enterprise(&self, upto: Seq) -> Result<BTreeMap<Uscc, Vec<Record>>, StoreError> {
+        let mut out: BTreeMap<Uscc, Vec<Record>> = BTreeMap::new();
+        for rec in self.scan(Seq(1), upto) {
+            let rec = rec?;
+            out.entry(rec.fact.enterprise).or_default().push(rec);
+        }
+        Ok(out)
+    }
+
+    /// Records with `from` ≤ seq ≤ `to`, in order.
+    pub fn scan(&self, from: Seq, to: Seq) -> impl Iterator<Item = Result<Record, StoreError>> + '_ {
+        let range = if to < from { None } else { Some(self.tree.range(record_key(from)..=record_key(to))) };
+        range.into_iter().flatten().map(|kv| {
+            let (k, v) = kv?;
+            Self::decode_record(&k, &v)
+        })
+    }
+
+    /// The last seq recorded at or before `t` (0 when none): a binary search
+    /// over seq, as recorded times never decrease along the ledger.
+    pub fn seq_at_time(&self, t: Timestamp) -> Result<Seq, StoreError> {
+        let head = self.head()?;
+        let (mut lo, mut hi) = (0u64, head.seq.0);
+        while lo < hi {
+            let mid = lo + (hi - lo).div_ceil(2);
+            let rec = self
+                .record(Seq(mid))?
+                .ok_or_else(|| StoreError::Inconsistent(format!("seq {mid} is missing below the head")))?;
+            if rec.recorded_at <= t {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        Ok(Seq(lo))
+    }
+
+    /// Appends facts atomically, in order, then flushes: the returned seqs
+    /// are acknowledged only once they are durable. The caller has validated
+    /// the facts (refs unique, targets known, times ordered).
+    pub fn append(&self, facts: Vec<(Timestamp, Fact)>) -> Result<Vec<Record>, StoreError> {
+        let _guard = self.append_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut head = self.head()?;
+        let mut batch = sled::Batch::default();
+        let mut records = Vec::with_capacity(facts.len());
+        for (recorded_at, fact) in facts {
+            let seq = Seq(head.seq.0 + 1);
+            let rec = Record::seal(seq, recorded_at, fact, head.hash).map_err(StoreError::Encode)?;
+            batch.insert(&record_key(seq), rec.encode().map_err(StoreError::Encode)?);
+            batch.insert(ref_key(&rec.fact.reference), &keys::encode_seq(seq));
+            batch.insert(&enterprise_key(&rec.fact.enterprise, seq), &[]);
+            head = Head { seq, hash: rec.hash, recorded_at: Some(recorded_at) };
+            records.push(rec);
+        }
+        if records.is_empty() {
+            return Ok(records);
+        }
+        batch.insert(keys::HEAD, envelope::encode(HEAD_MAGIC, HEAD_VERSION, &head).map_err(StoreError::Encode)?);
+        self.tree.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(records)
+    }
+
+    /// Checks every record: decodes, seqs gapless, chain hashes, and that the
+    /// head and both indexes agree. Returns the number of records checked.
+    pub fn verify(&self) -> Result<u64, StoreError> {
+        let head = self.head()?;
+        let mut prev = GENESIS_HASH;
+        let mut n = 0u64;
+        for rec in self.scan(Seq(1), head.seq) {
+            let rec = rec?;
+            n += 1;
+            if rec.seq != Seq(n) {
+                return Err(StoreError::Inconsistent(format!("expected seq {n}, found {}", rec.seq)));
+            }
+            if rec.prev_hash != prev || !rec.hash_is_valid() {
+                return Err(StoreError::Inconsistent(format!("chain hash broken at seq {n}")));
+            }
+            if self.seq_of_ref(&rec.fact.reference)? != Some(rec.seq) {
+                return Err(StoreError::Inconsistent(format!("ref index disagrees at seq {n}")));
+            }
+            if self.tree.get(enterprise_key(&rec.fact.enterprise, rec.seq))?.is_none() {
+                return Err(StoreError::Inconsistent(format!("enterprise index misses seq {n}")));
+            }
+            prev = rec.hash;
+        }
+        if n != head.seq.0 || prev != head.hash {
+            return Err(StoreError::Inconsistent(format!("head says seq {}, found {n} records", head.seq)));
+        }
+        Ok(n)
+    }
+}

@@ -1,0 +1,60 @@
+//! `import FILE...`: validate all, append atomically, print the counts.
+
+use crate::args::{Format, ImportArgs};
+use crate::error::{CliError, CliResult};
+use chrono::Utc;
+use ingest::{ImportError, Input};
+use model::Timestamp;
+use std::io::Read;
+use std::path::Path;
+use store::Ledger;
+
+pub fn run(dir: &Path, a: ImportArgs) -> CliResult {
+    let mut inputs = Vec::new();
+    for f in &a.files {
+        let text = if f == "-" {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| CliError::Rejected(format!("cannot read stdin: {e}")))?;
+            s
+        } else {
+            std::fs::read_to_string(f).map_err(|e| CliError::Rejected(format!("cannot read {f}: {e}")))?
+        };
+        inputs.push(Input { name: f.clone(), text });
+    }
+    let ledger = Ledger::open(dir)?;
+    let now = Timestamp::from_utc(Utc::now());
+    match ingest::import(&ledger, &inputs, now) {
+        Ok(out) => {
+            let (first, last) = (out.first_seq(), out.last_seq());
+            if a.format == Format::Json {
+                let j = serde_json::json!({
+                    "appended": out.appended.len(),
+                    "duplicates": out.duplicates,
+                    "first_seq": first.map(|s| s.0),
+                    "last_seq": last.map(|s| s.0),
+                });
+                println!("{j}");
+            } else {
+                let range = match (first, last) {
+                    (Some(a), Some(b)) => format!(", seqs {a}..={b}"),
+                    _ => String::new(),
+                };
+                println!("appended {}, duplicates {}, rejected 0{range}", out.appended.len(), out.duplicates);
+            }
+            Ok(())
+        }
+        Err(ImportError::Rejected(lines)) => {
+            for l in &lines {
+                eprintln!("{l}");
+            }
+            Err(CliError::Rejected(format!(
+                "rejected {} line(s); nothing was appended (first: {})",
+                lines.len(),
+                lines[0]
+            )))
+        }
+        Err(ImportError::Store(e)) => Err(e.into()),
+    }
+}

@@ -1,0 +1,151 @@
+//! Readable tables and CSV of grade reports.
+
+use crate::error::{CliError, CliResult};
+use grading::GradeReport;
+use model::{ChinaDate, Seq};
+use rules::RuleSet;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use unicode_width::UnicodeWidthStr;
+
+/// Pads to a display width (CJK characters count two columns).
+fn pad(s: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// Lays out rows in columns separated by two spaces.
+fn columns(rows: &[Vec<String>]) -> String {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> =
+        (0..n).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| UnicodeWidthStr::width(s.as_str())).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for r in rows {
+        let line: Vec<String> = r.iter().enumerate().map(|(i, s)| if i + 1 == r.len() { s.clone() } else { pad(s, widths[i]) }).collect();
+        let _ = writeln!(out, "  {}", line.join("  ").trim_end());
+    }
+    out
+}
+
+fn grade_text(r: &GradeReport) -> String {
+    r.grade.map(|g| g.to_string()).unwrap_or_else(|| "-".into())
+}
+
+fn score_text(r: &GradeReport) -> String {
+    r.score.map(|s| s.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// One enterprise's report, for a terminal.
+pub fn report_table(r: &GradeReport) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}  {}  division {}", r.enterprise, r.name, r.division);
+    let _ = writeln!(o, "as of {} · known at seq {} · rules {} (sha256 {})", r.on, r.known_at_seq, r.rules.id, &r.rules.sha256[..12]);
+    if !r.in_scope {
+        let _ = writeln!(o, "not in scope on {}: no grade", r.on);
+    } else {
+        let _ = writeln!(o, "grade {}  score {}  decisive: {}", grade_text(r), score_text(r), r.decisive_reasons());
+        let _ = writeln!(o, "\ndimensions (deduction / cap: items)");
+        let rows: Vec<Vec<String>> = r
+            .dimensions
+            .iter()
+            .map(|d| {
+                let items: Vec<String> = d
+                    .items
+                    .iter()
+                    .map(|i| format!("{} −{} {}", i.reference.as_deref().unwrap_or("(absent)"), i.points, i.rule))
+                    .collect();
+                vec![d.id.clone(), format!("−{}", d.deduction), format!("/ {}", d.cap), items.join("; ")]
+            })
+            .collect();
+        o += &columns(&rows);
+        let _ = writeln!(o, "\nconditions");
+        let rows: Vec<Vec<String>> = r
+            .conditions
+            .iter()
+            .map(|c| vec![c.id.clone(), if c.met { "met".into() } else { "NOT MET".into() }, c.evidence.join(", ")])
+            .collect();
+        o += &columns(&rows);
+        let _ = writeln!(o, "\ntriggers");
+        let rows: Vec<Vec<String>> = r
+            .triggers
+            .iter()
+            .map(|t| vec![t.id.clone(), if t.fired { "FIRED".into() } else { "-".into() }, t.evidence.join(", ")])
+            .collect();
+        o += &columns(&rows);
+        for a in &r.adjustments {
+            let _ = writeln!(o, "\nadjustment {}: {} → {} ({})", a.id, a.from, a.to, a.evidence.join(", "));
+        }
+    }
+    let _ = writeln!(o, "\nevents");
+    let mut rows = vec![vec!["seq".into(), "ref".into(), "kind".into(), "valid date".into(), "status".into(), "reason".into(), "by".into()]];
+    rows.extend(r.events.iter().map(|e| {
+        vec![
+            e.seq.to_string(),
+            e.reference.clone(),
+            e.kind.to_string(),
+            e.occurred_on.to_string(),
+            e.status.as_str().to_string(),
+            e.reason.unwrap_or("").to_string(),
+            e.by.clone().unwrap_or_default(),
+        ]
+    }));
+    o += &columns(&rows);
+    o
+}
+
+/// The division table: one row per enterprise, then the distribution.
+pub fn all_table(reports: &[GradeReport], on: ChinaDate, k: Seq, rules: &RuleSet) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "grades as of {on} · known at seq {k} · rules {} (sha256 {})", rules.id, &rules.sha256[..12]);
+    let mut rows = vec![vec!["USCC".into(), "name".into(), "grade".into(), "score".into(), "decisive reasons".into()]];
+    rows.extend(reports.iter().map(|r| vec![r.enterprise.clone(), r.name.clone(), grade_text(r), score_text(r), r.decisive_reasons()]));
+    o += &columns(&rows);
+    o += &distribution(reports);
+    o
+}
+
+/// Grade counts and shares.
+pub fn distribution(reports: &[GradeReport]) -> String {
+    let mut counts: BTreeMap<String, usize> = ["A", "B", "C", "D"].iter().map(|g| (g.to_string(), 0)).collect();
+    for r in reports {
+        if let Some(g) = r.grade {
+            *counts.entry(g.to_string()).or_default() += 1;
+        }
+    }
+    let total = reports.len().max(1);
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(g, n)| format!("{g} {n} ({}.{}%)", n * 1000 / total / 10, n * 1000 / total % 10))
+        .collect();
+    format!("\n{} enterprises in scope: {}\n", reports.len(), parts.join(", "))
+}
+
+/// CSV: header and one row per enterprise (RFC 4180 quoting).
+pub fn all_csv(reports: &[GradeReport]) -> CliResult<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| CliError::Failed(format!("cannot render csv: {e}"));
+    w.write_record(["enterprise", "name", "division", "grade", "score", "failed_conditions", "fired_triggers", "adjustment", "decisive_reasons", "known_at_seq", "rules_id", "rules_sha256"])
+        .map_err(fail)?;
+    for r in reports {
+        let failed: Vec<&str> = r.failed_conditions().map(|c| c.id.as_str()).collect();
+        let fired: Vec<&str> = r.fired_triggers().map(|t| t.id.as_str()).collect();
+        let adj = r.adjustments.first().map(|a| format!("{}→{}", a.from, a.to)).unwrap_or_default();
+        w.write_record([
+            r.enterprise.clone(),
+            r.name.clone(),
+            r.division.clone(),
+            grade_text(r),
+            score_text(r),
+            failed.join(" "),
+            fired.join(" "),
+            adj,
+            r.decisive_reasons(),
+            r.known_at_seq.to_string(),
+            r.rules.id.clone(),
+            r.rules.sha256.clone(),
+        ])
+        .map_err(fail)?;
+    }
+    let bytes = w.into_inner().map_err(|e| CliError::Failed(format!("cannot render csv: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| CliError::Failed(format!("cannot render csv: {e}")))
+}

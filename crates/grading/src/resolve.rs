@@ -1,0 +1,240 @@
+//! Art. 10 corrections: from the records known at K to each fact's content
+//! as corrected, and whether a correction voided or repaired it.
+
+use model::fact::{Body, Kind};
+use model::{ChinaDate, Fact, Record, Seq};
+use std::collections::HashMap;
+
+/// Why a fact is not a basis for grading (DOMAIN.md Art. 10 table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Art. 10(2): the act was revoked or cancelled.
+    Revoked,
+    /// Art. 10(4): every named part was revoked.
+    PartiallyRevoked,
+    /// Art. 10(5): recognised as a misjudgment or error, with no replacement.
+    Corrected,
+    /// Art. 10(7): its valid date is after V.
+    AfterEvaluationDate,
+    /// Art. 10(7): outside the past-year window (or its period does not reach it).
+    OutsideWindow,
+    /// Art. 10(6): credit repaired on or before V.
+    Repaired,
+    /// Art. 10(1): its publicity period is over on V.
+    PublicityExpired,
+    /// Art. 10(6): its impact period is over on V.
+    ImpactExpired,
+    /// Art. 10(3): a change replaced the content that made it count.
+    Changed,
+}
+
+impl Reason {
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::Revoked => "revoked",
+            Reason::PartiallyRevoked => "partially_revoked",
+            Reason::Corrected => "corrected",
+            Reason::AfterEvaluationDate => "after_evaluation_date",
+            Reason::OutsideWindow => "outside_window",
+            Reason::Repaired => "repaired",
+            Reason::PublicityExpired => "publicity_expired",
+            Reason::ImpactExpired => "impact_expired",
+            Reason::Changed => "changed",
+        }
+    }
+}
+
+/// A correction's mark on a fact: the reason and the correcting fact's ref.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mark {
+    pub reason: Reason,
+    pub by: String,
+    pub seq: Seq,
+}
+
+/// A fact as corrected by every correction known at K.
+#[derive(Clone, Debug)]
+pub struct Effective<'a> {
+    pub record: &'a Record,
+    /// Valid date as corrected (a clerical correction may move it).
+    pub occurred_on: ChinaDate,
+    /// Kind-specific content as changed / partially revoked / corrected.
+    pub body: Body,
+    /// The earliest voiding correction in effect, if any.
+    pub void: Option<Mark>,
+    /// The earliest credit repair: (its valid date, mark).
+    pub repair: Option<(ChinaDate, Mark)>,
+    /// The last change or correction that replaced content.
+    pub altered: Option<Mark>,
+    /// The last correction that moved the valid date (a clerical error).
+    pub date_moved: Option<Mark>,
+}
+
+impl Effective<'_> {
+    pub fn fact(&self) -> &Fact {
+        &self.record.fact
+    }
+    pub fn reference(&self) -> &str {
+        &self.record.fact.reference
+    }
+    pub fn kind(&self) -> Kind {
+        self.body.kind()
+    }
+    pub fn seq(&self) -> Seq {
+        self.record.seq
+    }
+}
+
+/// The records of one enterprise known at K, resolved.
+pub struct Resolved<'a> {
+    /// Every non-correction fact, in seq order.
+    pub facts: Vec<Effective<'a>>,
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Resolved<'a> {
+    pub fn get(&self, reference: &str) -> Option<&Effective<'a>> {
+        self.index.get(reference).map(|&i| &self.facts[i])
+    }
+}
+
+struct Revocation {
+    target: usize,
+    mark: Mark,
+    withdrawn: bool,
+}
+
+/// Applies the corrections among `records` (seq order, all known at K) to the
+/// facts they target. Targets were checked at import; a correction whose
+/// target is unknown or whose content no longer applies is ignored.
+pub fn resolve(records: &[Record]) -> Resolved<'_> {
+    let mut facts: Vec<Effective> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut revocations: Vec<Revocation> = Vec::new();
+    let mut revocation_index: HashMap<&str, usize> = HashMap::new();
+    let mut other_voids: Vec<(usize, Mark)> = Vec::new();
+
+    for r in records {
+        let f = &r.fact;
+        let mark = |reason| Mark { reason, by: f.reference.clone(), seq: r.seq };
+        let target = f.body.target().and_then(|t| index.get(t).copied());
+        match &f.body {
+            Body::ActRevoked(_) => {
+                if let Some(t) = target {
+                    revocation_index.insert(&f.reference, revocations.len());
+                    revocations.push(Revocation { target: t, mark: mark(Reason::Revoked), withdrawn: false });
+                }
+            }
+            Body::RevocationWithdrawn(w) => {
+                if let Some(&i) = revocation_index.get(w.target.as_str()) {
+                    revocations[i].withdrawn = true;
+                }
+            }
+            Body::ActChanged(c) => {
+                if let Some(t) = target {
+                    apply_patch(&mut facts[t], &c.changes.fields(), mark(Reason::Changed), false);
+                }
+            }
+            Body::RecordCorrected(c) => {
+                if let Some(t) = target {
+                    match &c.corrected {
+                        Some(p) => apply_patch(&mut facts[t], &p.fields(), mark(Reason::Corrected), true),
+                        None => other_voids.push((t, mark(Reason::Corrected))),
+                    }
+                }
+            }
+            Body::ActPartiallyRevoked(p) => {
+                if let Some(t) = target {
+                    if remove_parts(&mut facts[t].body, &p.parts) {
+                        other_voids.push((t, mark(Reason::PartiallyRevoked)));
+                    }
+                }
+            }
+            Body::CreditRepaired(_) => {
+                if let Some(t) = target {
+                    let e = &mut facts[t];
+                    let earlier = e.repair.as_ref().is_none_or(|(d, _)| f.occurred_on < *d);
+                    if earlier {
+                        e.repair = Some((f.occurred_on, mark(Reason::Repaired)));
+                    }
+                }
+            }
+            _ => {
+                index.insert(&f.reference, facts.len());
+                facts.push(Effective {
+                    record: r,
+                    occurred_on: f.occurred_on,
+                    body: f.body.clone(),
+                    void: None,
+                    repair: None,
+                    altered: None,
+                    date_moved: None,
+                });
+            }
+        }
+    }
+    let active = revocations.into_iter().filter(|v| !v.withdrawn).map(|v| (v.target, v.mark));
+    for (t, m) in active.chain(other_voids) {
+        let e = &mut facts[t];
+        if e.void.as_ref().is_none_or(|old| m.seq < old.seq) {
+            e.void = Some(m);
+        }
+    }
+    Resolved { facts, index }
+}
+
+/// Merges replacement fields into the fact's current content. A patch that
+/// would not yield a valid body (impossible after import checks) is ignored.
+fn apply_patch(e: &mut Effective, patch: &serde_json::Map<String, serde_json::Value>, mark: Mark, may_move_date: bool) {
+    let mut fields = e.body.to_fields();
+    let mut date = e.occurred_on;
+    for (k, v) in patch {
+        if k == "occurred_on" && may_move_date {
+            match v.as_str().map(ChinaDate::parse_date_or_time) {
+                Some(Ok(d)) => date = d,
+                _ => return,
+            }
+        } else {
+            fields.insert(k.clone(), v.clone());
+        }
+    }
+    if let Ok(body) = Body::from_fields(e.body.kind(), fields) {
+        e.body = body;
+        if date != e.occurred_on {
+            e.occurred_on = date;
+            e.date_moved = Some(mark.clone());
+        }
+        e.altered = Some(mark);
+    }
+}
+
+/// Removes the named parts (failed items, measure types, finding codes).
+/// Returns true when nothing adverse is left, i.e. the act is void.
+pub fn remove_parts(body: &mut Body, parts: &[String]) -> bool {
+    match body {
+        Body::SamplingInspection(s) => {
+            s.failed_items.retain(|i| !parts.contains(i));
+            s.failed_items.is_empty()
+        }
+        Body::AdministrativePenalty(p) => {
+            p.measures.retain(|m| !parts.iter().any(|x| x == m.kind.as_str()));
+            p.measures.is_empty()
+        }
+        Body::SupervisionInspection(i) => {
+            i.findings.retain(|f| !parts.iter().any(|x| x == f.code.as_str()));
+            i.findings.is_empty() && i.outcome != model::fact::InspectionOutcome::Refused
+        }
+        _ => false,
+    }
+}
+
+/// The parts a partial revocation may name in this content (for import checks).
+pub fn parts_of(body: &Body) -> Vec<String> {
+    match body {
+        Body::SamplingInspection(s) => s.failed_items.clone(),
+        Body::AdministrativePenalty(p) => p.measures.iter().map(|m| m.kind.as_str().to_string()).collect(),
+        Body::SupervisionInspection(i) => i.findings.iter().map(|f| f.code.as_str().to_string()).collect(),
+        _ => Vec::new(),
+    }
+}

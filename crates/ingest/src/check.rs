@@ -1,0 +1,188 @@
+//! The per-line checks that need the ledger: duplicates, recorded time,
+//! targets, partial-revocation parts and change fields.
+
+use crate::{PendingByEnterprise, Plan};
+use grading::resolve::{parts_of, resolve};
+use model::fact::{Body, FieldError, Kind};
+use model::record::GENESIS_HASH;
+use model::{ChinaDate, Fact, FactDraft, Patch, Record, Seq, Timestamp};
+use std::collections::HashMap;
+use store::{Ledger, StoreError};
+
+pub(crate) enum LineFault {
+    Field(FieldError),
+    Store(StoreError),
+}
+
+impl From<FieldError> for LineFault {
+    fn from(e: FieldError) -> Self {
+        LineFault::Field(e)
+    }
+}
+
+impl From<StoreError> for LineFault {
+    fn from(e: StoreError) -> Self {
+        LineFault::Store(e)
+    }
+}
+
+/// Accepts lines one by one against the ledger and the lines accepted
+/// before them.
+pub struct Checker<'l> {
+    ledger: &'l Ledger,
+    now: Timestamp,
+    head: Seq,
+    last_recorded: Option<Timestamp>,
+    pending: Vec<(Timestamp, Fact)>,
+    pending_refs: HashMap<String, usize>,
+    /// Ledger records of enterprises touched by a targeted fact, plus pending ones.
+    enterprise_cache: PendingByEnterprise,
+    duplicates: usize,
+}
+
+fn err(field: &str, message: impl Into<String>) -> LineFault {
+    LineFault::Field(FieldError::new(field, message))
+}
+
+impl<'l> Checker<'l> {
+    pub fn new(ledger: &'l Ledger, now: Timestamp) -> Result<Checker<'l>, StoreError> {
+        let head = ledger.head()?;
+        Ok(Checker {
+            ledger,
+            now,
+            head: head.seq,
+            last_recorded: head.recorded_at,
+            pending: Vec::new(),
+            pending_refs: HashMap::new(),
+            enterprise_cache: HashMap::new(),
+            duplicates: 0,
+        })
+    }
+
+    pub(crate) fn finish(self) -> Plan {
+        Plan { facts: self.pending, duplicates: self.duplicates }
+    }
+
+    /// The fact known under `reference`, pending first, then the ledger.
+    fn known(&self, reference: &str) -> Result<Option<Fact>, StoreError> {
+        if let Some(&i) = self.pending_refs.get(reference) {
+            return Ok(Some(self.pending[i].1.clone()));
+        }
+        Ok(self.ledger.record_by_ref(reference)?.map(|r| r.fact))
+    }
+
+    pub(crate) fn accept(&mut self, draft: FactDraft) -> Result<(), LineFault> {
+        let FactDraft { fact, recorded_at } = draft;
+        // Duplicates are skipped before any other check (CONTRACT.md §2).
+        if let Some(existing) = self.known(&fact.reference)? {
+            if existing == fact {
+                self.duplicates += 1;
+                return Ok(());
+            }
+            let place = match self.pending_refs.get(&fact.reference) {
+                Some(_) => "earlier in this import".to_string(),
+                None => "in the ledger".to_string(),
+            };
+            return Err(err("ref", format!("{:?} is already {place} with different content", fact.reference)));
+        }
+        if fact.kind() == Kind::GradeIssued {
+            return Err(err("kind", "grade_issued is written only by the ledger's own annual run"));
+        }
+        let at = recorded_at.unwrap_or(self.now);
+        if at > self.now {
+            return Err(err("recorded_at", format!("{at} is in the future (now is {})", self.now)));
+        }
+        if let Some(last) = self.last_recorded {
+            if at < last {
+                return Err(err("recorded_at", format!("{at} is before {last}, already recorded; recorded time never goes backwards")));
+            }
+        }
+        if fact.occurred_on > at.china_date() {
+            return Err(err(
+                "occurred_on",
+                format!("valid date {} is later than the China date {} on which it was recorded", fact.occurred_on, at.china_date()),
+            ));
+        }
+        if let Some(target) = fact.body.target() {
+            self.check_target(&fact, target)?;
+        }
+        self.last_recorded = Some(at);
+        self.pending_refs.insert(fact.reference.clone(), self.pending.len());
+        let seq = Seq(self.head.0 + self.pending.len() as u64 + 1);
+        if let Some(list) = self.enterprise_cache.get_mut(&fact.enterprise) {
+            list.push(Record { seq, recorded_at: at, fact: fact.clone(), prev_hash: GENESIS_HASH, hash: GENESIS_HASH });
+        }
+        self.pending.push((at, fact));
+        Ok(())
+    }
+
+    fn check_target(&mut self, fact: &Fact, target: &str) -> Result<(), LineFault> {
+        let Some(t) = self.known(target)? else {
+            return Err(err("target", format!("{target:?} is not a fact in the ledger or earlier in this import")));
+        };
+        if t.enterprise != fact.enterprise {
+            return Err(err("target", format!("{target:?} belongs to enterprise {}, not {}", t.enterprise, fact.enterprise)));
+        }
+        if fact.kind().target_allowed(t.kind()) == Some(false) {
+            return Err(err("target", format!("a {} cannot aim at {target:?}, a {}", fact.kind(), t.kind())));
+        }
+        match &fact.body {
+            Body::ActPartiallyRevoked(p) => {
+                let current = self.effective_body(fact, target)?;
+                let parts = parts_of(&current);
+                if let Some(missing) = p.parts.iter().find(|x| !parts.contains(x)) {
+                    return Err(err("parts", format!("{missing:?} is not a part of {target:?} as corrected (parts: {})", parts.join(", "))));
+                }
+            }
+            Body::ActChanged(c) => self.check_patch(fact, target, &c.changes, "changes", false)?,
+            Body::RecordCorrected(c) => {
+                if let Some(p) = &c.corrected {
+                    self.check_patch(fact, target, p, "corrected", true)?
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The target's content with every correction known so far applied.
+    fn effective_body(&mut self, fact: &Fact, target: &str) -> Result<Body, LineFault> {
+        if !self.enterprise_cache.contains_key(&fact.enterprise) {
+            let mut records = self.ledger.enterprise_records(&fact.enterprise, self.head)?;
+            for (i, (at, f)) in self.pending.iter().enumerate() {
+                if f.enterprise == fact.enterprise {
+                    let seq = Seq(self.head.0 + i as u64 + 1);
+                    records.push(Record { seq, recorded_at: *at, fact: f.clone(), prev_hash: GENESIS_HASH, hash: GENESIS_HASH });
+                }
+            }
+            self.enterprise_cache.insert(fact.enterprise, records);
+        }
+        let records = &self.enterprise_cache[&fact.enterprise];
+        let resolved = resolve(records);
+        resolved
+            .get(target)
+            .map(|e| e.body.clone())
+            .ok_or_else(|| err("target", format!("{target:?} cannot be corrected")))
+    }
+
+    /// A change or correction must name only the target kind's own fields
+    /// (and `occurred_on` for a correction), and give a valid content.
+    fn check_patch(&mut self, fact: &Fact, target: &str, patch: &Patch, field: &str, may_move_date: bool) -> Result<(), LineFault> {
+        let current = self.effective_body(fact, target)?;
+        let mut fields = current.to_fields();
+        for (k, v) in patch.fields() {
+            if k == "occurred_on" && may_move_date {
+                let s = v.as_str().unwrap_or_default();
+                ChinaDate::parse_date_or_time(s).map_err(|e| err(&format!("{field}.occurred_on"), e.to_string()))?;
+                continue;
+            }
+            if !fields.contains_key(&k) {
+                return Err(err(&format!("{field}.{k}"), format!("is not a field of a {}", current.kind())));
+            }
+            fields.insert(k, v);
+        }
+        Body::from_fields(current.kind(), fields)
+            .map_err(|e| err(&format!("{field}.{}", e.field), e.message))?;
+        Ok(())
+    }
+}

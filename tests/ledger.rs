@@ -1,0 +1,197 @@
+//! The ledger's stored format and its import guarantees: golden bytes,
+//! envelope checks, idempotent re-import, atomic rejection, durability,
+//! tamper detection.
+
+use ingest::{import, ImportError, Input};
+use model::{Record, Seq, Timestamp};
+use std::path::{Path, PathBuf};
+use store::Ledger;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+fn ts(s: &str) -> Timestamp {
+    Timestamp::parse(s).unwrap()
+}
+
+fn golden_input() -> Input {
+    let text = std::fs::read_to_string(fixtures().join("golden/records-v1.jsonl")).unwrap();
+    Input { name: "records-v1.jsonl".into(), text }
+}
+
+/// Imports the golden facts with a fixed clock and returns their records.
+fn golden_records(dir: &Path) -> Vec<Record> {
+    let ledger = Ledger::open(dir).unwrap();
+    let out = import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00+08:00")).unwrap();
+    out.appended
+}
+
+/// Length-prefixed (u32 BE) record envelopes, one per golden fact.
+fn framed(records: &[Record]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for r in records {
+        let bytes = r.encode().unwrap();
+        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+        out.extend_from_slice(&bytes);
+    }
+    out
+}
+
+fn unframe(mut bytes: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let n = u32::from_be_bytes(bytes[..4].try_into().unwrap()) as usize;
+        out.push(&bytes[4..4 + n]);
+        bytes = &bytes[4 + n..];
+    }
+    out
+}
+
+#[test]
+fn golden_record_bytes_are_pinned() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = golden_records(dir.path());
+    assert_eq!(records.len(), 23, "one golden record per fact kind an import accepts");
+    let path = fixtures().join("golden/records-v1.bin");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, framed(&records)).unwrap();
+    }
+    let golden = std::fs::read(&path).expect("fixtures/golden/records-v1.bin (UPDATE_GOLDEN=1 writes it once)");
+    assert_eq!(framed(&records), golden, "the stored format changed: bump the record version instead");
+    // Every golden value decodes with today's code to the same record.
+    let decoded: Vec<Record> = unframe(&golden).into_iter().map(|b| Record::decode(b).unwrap()).collect();
+    assert_eq!(decoded, records);
+    assert!(decoded.iter().all(Record::hash_is_valid));
+}
+
+#[test]
+fn envelope_rejects_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = golden_records(dir.path())[6].encode().unwrap();
+    let mut trailing = good.clone();
+    trailing.push(0);
+    assert!(Record::decode(&trailing).unwrap_err().to_string().contains("trailing"));
+    let mut magic = good.clone();
+    magic[0] = b'X';
+    assert!(Record::decode(&magic).unwrap_err().to_string().contains("magic"));
+    let mut version = good.clone();
+    version[5] = 9;
+    assert!(Record::decode(&version).unwrap_err().to_string().contains("version"));
+    assert!(Record::decode(&good[..good.len() - 3]).is_err());
+    assert!(Record::decode(&good[..4]).is_err());
+}
+
+#[test]
+fn reimport_is_idempotent_and_seqs_are_gapless() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(dir.path()).unwrap();
+    let now = ts("2024-01-01T00:00:00Z");
+    let first = import(&ledger, &[golden_input()], now).unwrap();
+    assert_eq!((first.first_seq(), first.last_seq()), (Some(Seq(1)), Some(Seq(23))));
+    let again = import(&ledger, &[golden_input()], ts("2024-02-01T00:00:00Z")).unwrap();
+    assert_eq!(again.appended.len(), 0);
+    assert_eq!(again.duplicates, 23);
+    assert_eq!(ledger.head().unwrap().seq, Seq(23));
+    assert_eq!(ledger.verify().unwrap(), 23);
+}
+
+#[test]
+fn a_bad_line_appends_nothing_and_names_every_bad_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(dir.path()).unwrap();
+    let mut input = golden_input();
+    input.text.push_str("{\"kind\":\"complaint_verified\",\"ref\":\"BAD-1\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-13-01\",\"channel\":\"report\"}\n");
+    input.text.push_str("{\"kind\":\"list_removed\",\"ref\":\"BAD-2\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-01-01\",\"target\":\"NOPE\"}\n");
+    match import(&ledger, &[input], ts("2024-01-01T00:00:00Z")) {
+        Err(ImportError::Rejected(lines)) => {
+            assert_eq!(lines.len(), 2);
+            assert_eq!((lines[0].line, lines[0].field.as_deref()), (24, Some("occurred_on")));
+            assert_eq!((lines[1].line, lines[1].field.as_deref()), (25, Some("target")));
+        }
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+    assert_eq!(ledger.head().unwrap().seq, Seq(0));
+}
+
+#[test]
+fn duplicate_ref_with_other_content_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(dir.path()).unwrap();
+    import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00Z")).unwrap();
+    let changed = "{\"kind\":\"complaint_verified\",\"ref\":\"G-CPL\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2022-10-02\",\"channel\":\"complaint\"}";
+    let e = import(&ledger, &[Input { name: "x".into(), text: changed.into() }], ts("2024-01-02T00:00:00Z")).unwrap_err();
+    assert!(e.to_string().contains("different content"), "{e}");
+}
+
+#[test]
+fn recorded_time_never_goes_backwards_nor_into_the_future() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(dir.path()).unwrap();
+    import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00Z")).unwrap();
+    let line = |r: &str, at: &str| format!("{{\"kind\":\"complaint_verified\",\"ref\":\"{r}\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-05-01\",\"channel\":\"report\",\"recorded_at\":\"{at}\"}}");
+    let now = ts("2024-06-01T00:00:00Z");
+    let back = Input { name: "b".into(), text: line("T-1", "2023-12-31T00:00:00Z") };
+    assert!(import(&ledger, &[back], now).unwrap_err().to_string().contains("backwards"));
+    let future = Input { name: "f".into(), text: line("T-2", "2024-07-01T00:00:00Z") };
+    assert!(import(&ledger, &[future], now).unwrap_err().to_string().contains("future"));
+    // Valid date later than the China date of recording: 2023-05-01 recorded 2023-04-30T16:00Z is fine (China 05-01).
+    let ok = Input { name: "o".into(), text: line("T-3", "2024-01-01T00:00:00Z") };
+    assert_eq!(import(&ledger, &[ok], now).unwrap().appended.len(), 1);
+}
+
+#[test]
+fn acknowledged_facts_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let ledger = Ledger::open(dir.path()).unwrap();
+        import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00Z")).unwrap();
+    }
+    let ledger = Ledger::open(dir.path()).unwrap();
+    assert_eq!(ledger.verify().unwrap(), 23);
+    let uscc = model::Uscc::parse("91660800000007919G").unwrap();
+    assert_eq!(ledger.enterprise_records(&uscc, Seq(10)).unwrap().len(), 10);
+    assert_eq!(ledger.record_by_ref("G-PEN").unwrap().unwrap().seq, Seq(11));
+    assert_eq!(ledger.seq_at_time(ts("2023-12-31T00:00:00Z")).unwrap(), Seq(0));
+    assert_eq!(ledger.seq_at_time(ts("2024-01-01T00:00:00Z")).unwrap(), Seq(23));
+}
+
+#[test]
+fn verify_detects_a_tampered_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = golden_records(dir.path());
+    {
+        let db = sled::open(dir.path()).unwrap();
+        let tree = db.open_tree("ledger/v1").unwrap();
+        let mut forged = records[10].clone();
+        forged.fact.note = Some("forged".into());
+        tree.insert(store::record_key(forged.seq), forged.encode().unwrap()).unwrap();
+        db.flush().unwrap();
+    }
+    let ledger = Ledger::open(dir.path()).unwrap();
+    let e = ledger.verify().unwrap_err().to_string();
+    assert!(e.contains("chain hash broken at seq 11"), "{e}");
+}
+
+#[test]
+fn partial_revocation_must_name_existing_parts_and_changes_known_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(dir.path()).unwrap();
+    import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00Z")).unwrap();
+    let now = ts("2024-02-01T00:00:00Z");
+    let e = |text: &str| import(&ledger, &[Input { name: "x".into(), text: text.into() }], now).unwrap_err().to_string();
+    // 烧失量 was already revoked from G-SMP (as corrected, only 三氧化硫 is left).
+    let again = "{\"kind\":\"act_partially_revoked\",\"ref\":\"P-2\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-06-01\",\"target\":\"G-SMP\",\"parts\":[\"烧失量\"]}";
+    assert!(e(again).contains("not a part"));
+    let bad_field = "{\"kind\":\"act_changed\",\"ref\":\"P-3\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-06-01\",\"target\":\"G-SMP\",\"changes\":{\"colour\":\"red\"}}";
+    assert!(e(bad_field).contains("changes.colour"));
+    let bad_value = "{\"kind\":\"act_changed\",\"ref\":\"P-4\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-06-01\",\"target\":\"G-SMP\",\"changes\":{\"result\":\"maybe\"}}";
+    assert!(e(bad_value).contains("changes.result"));
+    let wrong_kind = "{\"kind\":\"list_removed\",\"ref\":\"P-5\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-06-01\",\"target\":\"G-PEN\"}";
+    assert!(e(wrong_kind).contains("cannot aim at"));
+    let other_enterprise = "{\"kind\":\"act_revoked\",\"ref\":\"P-6\",\"enterprise\":\"91110000600037341L\",\"occurred_on\":\"2023-06-01\",\"target\":\"G-PEN\"}";
+    assert!(e(other_enterprise).contains("belongs to enterprise"));
+    let grade = "{\"kind\":\"grade_issued\",\"ref\":\"P-7\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-06-01\",\"year\":2022,\"grade\":\"A\",\"score\":95.0,\"rules_id\":\"x\",\"rules_sha256\":\"y\",\"known_at_seq\":1,\"head_hash\":\"z\"}";
+    assert!(e(grade).contains("annual run"));
+    assert_eq!(ledger.head().unwrap().seq, Seq(23));
+}
