@@ -1,0 +1,32 @@
+# credit-ledger: the two set-up commands are `make run` and `make test`.
+CARGO  ?= cargo
+BIN    := target/release/credit-ledger
+LEDGER ?= target/run/ledger
+OUT    ?= out
+ON     ?= 2025-12-31
+FACTS  := fixtures/division-08/facts.jsonl
+
+.PHONY: run test build fixtures bench clean
+
+build:
+	$(CARGO) build --release --locked -p credit-ledger
+
+## The main job: a fresh ledger, the fixture division imported, the annual grading of 2025.
+run: build
+	rm -rf $(LEDGER)
+	mkdir -p $(dir $(LEDGER)) $(OUT)
+	$(BIN) --ledger $(LEDGER) import $(FACTS)
+	$(BIN) --ledger $(LEDGER) grade-all --on $(ON) --division 08
+	$(BIN) --ledger $(LEDGER) grade-all --on $(ON) --division 08 --format csv --output $(OUT)/grades-$(ON).csv
+	@echo "CSV: $(OUT)/grades-$(ON).csv   ledger: $(LEDGER)"
+
+## Every test: unit, scenarios, golden bytes, ledger, CLI, fixture checks.
+test:
+	$(CARGO) test --workspace --locked
+
+## Regenerate the fixture division (deterministic: same seed, same bytes).
+fixtures:
+	$(CARGO) run --release --locked -p fixturegen -- --seed 8 --division 08 --enterprises 220 --out $(FACTS)
+
+clean:
+	rm -rf $(LEDGER) $(OUT)
