@@ -161,7 +161,11 @@ fn verify_detects_a_tampered_value() {
     let dir = tempfile::tempdir().unwrap();
     let records = golden_records(dir.path());
     {
-        let db = sled::open(dir.path()).unwrap();
+        // Reopen with sled itself, as a tamperer would (retry while the
+        // dropped ledger's background thread still holds the lock).
+        let db = (0..100)
+            .find_map(|_| sled::open(dir.path()).ok().or_else(|| { std::thread::sleep(std::time::Duration::from_millis(20)); None }))
+            .expect("ledger directory reopens");
         let tree = db.open_tree("ledger/v1").unwrap();
         let mut forged = records[10].clone();
         forged.fact.note = Some("forged".into());

@@ -58,8 +58,8 @@ pub fn events(known: &[Record], r: &Resolved, standing: &Standing, counted: &BTr
             let was_adverse = adverse(&rec.fact.body, rules);
             let is_adverse = adverse(&e.body, rules);
             let exclusion: Option<(Reason, Option<String>)> = match &standing.exclusion[i] {
-                Some(x) if e.void.is_some() && (was_adverse || is_adverse) => Some(x.clone()),
-                Some(x) if is_adverse => Some(x.clone()),
+                // Voiding and time reasons come before a change (docs/DECISIONS.md).
+                Some(x) if was_adverse || is_adverse => Some(x.clone()),
                 _ if was_adverse && !is_adverse => e.altered.as_ref().map(|m| (m.reason, Some(m.by.clone()))),
                 _ => None,
             };

@@ -61,7 +61,18 @@ impl Ledger {
     /// Opens (or creates) the ledger in `dir`.
     pub fn open(dir: &Path) -> Result<Ledger, StoreError> {
         let open_err = |e: sled::Error| StoreError::Open { path: dir.display().to_string(), message: e.to_string() };
-        let db = sled::Config::new().path(dir).open().map_err(open_err)?;
+        // sled 0.34 releases its file lock from a background thread after the
+        // last handle drops; a quick reopen in the same process may race it.
+        let mut attempt = 0;
+        let db = loop {
+            match sled::Config::new().path(dir).open() {
+                Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") && attempt < 100 => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => break other.map_err(open_err)?,
+            }
+        };
         let tree = db.open_tree(TREE).map_err(open_err)?;
         Ok(Ledger { db, tree, append_lock: Mutex::new(()) })
     }
