@@ -30,3 +30,7 @@ fixtures:
 
 clean:
 	rm -rf $(LEDGER) $(OUT)
+
+## Timings of import, grade-all and one grade on the fixture division (medians).
+bench:
+	$(CARGO) run --release --locked -p credit-ledger --example bench

@@ -54,7 +54,8 @@ pub fn report_table(r: &GradeReport) -> String {
                     .iter()
                     .map(|i| format!("{} −{} {}", i.reference.as_deref().unwrap_or("(absent)"), i.points, i.rule))
                     .collect();
-                vec![d.id.clone(), format!("−{}", d.deduction), format!("/ {}", d.cap), items.join("; ")]
+                let deduction = if d.deduction.0 == 0 { "0.0".to_string() } else { format!("−{}", d.deduction) };
+                vec![d.id.clone(), deduction, format!("/ {}", d.cap), items.join("; ")]
             })
             .collect();
         o += &columns(&rows);

@@ -138,7 +138,7 @@ impl Visitor<'_> for YuanVisitor {
         self.visit_u64(v as u64)
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Yuan, E> {
-        if !v.is_finite() || v < 0.0 || v > 1e13 {
+        if !v.is_finite() || !(0.0..=1e13).contains(&v) {
             return Err(E::custom("amount must be a non-negative finite number"));
         }
         let fen = (v * 100.0).round();

@@ -208,7 +208,7 @@ impl Check<'_> {
     /// A TOML float that must be an exact, non-negative number of tenths.
     fn points(&self, field: &str, v: f64) -> Result<Points, RulesError> {
         let tenths = (v * 10.0).round();
-        if !v.is_finite() || v < 0.0 || v > 1000.0 || ((v * 10.0) - tenths).abs() > 1e-9 {
+        if !v.is_finite() || !(0.0..=1000.0).contains(&v) || ((v * 10.0) - tenths).abs() > 1e-9 {
             return Err(self.err(field, format!("must be a non-negative number of points with at most one decimal, got {v}")));
         }
         Ok(Points(tenths as i64))
