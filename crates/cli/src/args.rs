@@ -23,6 +23,16 @@ pub enum Command {
     Grade(GradeArgs),
     /// Every enterprise in scope, sorted by USCC, with the grade distribution.
     GradeAll(GradeAllArgs),
+    /// The official annual run (Art. 15): append one grade_issued decision record per enterprise in scope.
+    Issue(IssueArgs),
+    /// Re-derive an issued grade (or the one an objection targets), check it reproduces exactly, and show what changed since.
+    Review(ReviewArgs),
+    /// Differences between two questions about one enterprise: two knowledge cuts, two rule sets or two dates.
+    Diff(DiffArgs),
+    /// The grade as if the facts in FILE were appended now, without appending them.
+    WhatIf(WhatIfArgs),
+    /// The enterprise's whole file (一企一档): identity, licences, facts with their corrections, decisions, grade history.
+    Dossier(DossierArgs),
     /// Check every record: decoding, gapless seqs, the hash chain and both indexes.
     Verify(VerifyArgs),
     /// List the shipped rule sets with their effective dates and SHA-256.
@@ -91,3 +101,77 @@ pub struct GradeAllArgs {
 
 #[derive(Args, Debug)]
 pub struct VerifyArgs {}
+
+#[derive(Args, Debug)]
+pub struct IssueArgs {
+    /// The year evaluated: V = 31 December of it.
+    #[arg(long)]
+    pub year: i32,
+    /// Record new decisions that replace those already issued for the year.
+    #[arg(long)]
+    pub supersede: bool,
+    /// Rule set [default: the one in force on V].
+    #[arg(long, value_name = "ID|FILE")]
+    pub rules: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewArgs {
+    /// Ref of a grade_issued, objection_filed or objection_decided fact.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// A rule-set file to trust besides the shipped ones (when the decision used one).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// Unified social credit code of the enterprise.
+    pub uscc: String,
+    #[command(flatten)]
+    pub question: Question,
+    /// Compare with this knowledge cut.
+    #[arg(long, value_name = "K2", group = "vs")]
+    pub vs_known_at_seq: Option<u64>,
+    /// Compare with this rule set.
+    #[arg(long, value_name = "ID|FILE", group = "vs")]
+    pub vs_rules: Option<String>,
+    /// Compare with this evaluation date.
+    #[arg(long, value_name = "V2", group = "vs")]
+    pub vs_on: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct WhatIfArgs {
+    /// Unified social credit code of the enterprise.
+    pub uscc: String,
+    /// Evaluation date V.
+    #[arg(long, value_name = "V")]
+    pub on: String,
+    /// JSON Lines facts to suppose appended (validated like an import; nothing is written).
+    #[arg(long = "with", value_name = "FILE", required = true)]
+    pub with: Vec<String>,
+    /// Rule set [default: in force on V].
+    #[arg(long, value_name = "ID|FILE")]
+    pub rules: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct DossierArgs {
+    /// Unified social credit code of the enterprise.
+    pub uscc: String,
+    /// The file's date: licences held and the grade history end here [default: today, China date].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}

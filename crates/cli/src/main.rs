@@ -7,6 +7,7 @@ mod args;
 mod commands;
 mod error;
 mod render;
+mod render_appeal;
 
 use clap::Parser;
 use std::process::ExitCode;

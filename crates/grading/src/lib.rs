@@ -3,6 +3,7 @@
 //! arguments, and the same arguments give the same report byte for byte.
 
 pub mod conditions;
+pub mod diff;
 pub mod facts;
 pub mod report;
 pub mod resolve;
@@ -11,6 +12,7 @@ pub mod status;
 pub mod window;
 
 pub use report::{Adjustment, ConditionResult, DimensionResult, Event, GradeReport, Item, RulesRef, Status, TriggerResult};
+pub use diff::{diff, ReportDiff};
 pub use resolve::{resolve, Reason, Resolved};
 
 use conditions::{at_least, gather, overdue_orders};

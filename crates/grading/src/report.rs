@@ -15,11 +15,11 @@ fn opt_points<S: Serializer>(p: &Option<Points>, s: S) -> Result<S::Ok, S::Error
     }
 }
 
-fn seq<S: Serializer>(q: &Seq, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn seq<S: Serializer>(q: &Seq, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u64(q.0)
 }
 
-fn date<S: Serializer>(d: &ChinaDate, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn date<S: Serializer>(d: &ChinaDate, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(d)
 }
 
@@ -180,5 +180,13 @@ impl GradeReport {
         } else {
             parts.join(" ")
         }
+    }
+}
+
+impl GradeReport {
+    /// Hex SHA-256 of the report's JSON: what a decision record pins.
+    pub fn sha256(&self) -> String {
+        use sha2::{Digest, Sha256};
+        hex::encode(Sha256::digest(self.to_json().as_bytes()))
     }
 }

@@ -30,6 +30,27 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// The clause of the measures behind the reason (DOMAIN.md Art. 10 table).
+    pub fn article(self) -> &'static str {
+        match self {
+            Reason::PublicityExpired => "Art. 10(1)",
+            Reason::Revoked => "Art. 10(2)",
+            Reason::Changed => "Art. 10(3)",
+            Reason::PartiallyRevoked => "Art. 10(4)",
+            Reason::Corrected => "Art. 10(5)",
+            Reason::Repaired | Reason::ImpactExpired => "Art. 10(6)",
+            Reason::AfterEvaluationDate | Reason::OutsideWindow => "Art. 10(7)",
+        }
+    }
+
+    /// The reason with this code.
+    pub fn from_code(code: &str) -> Option<Reason> {
+        use Reason::*;
+        [Revoked, PartiallyRevoked, Corrected, AfterEvaluationDate, OutsideWindow, Repaired, PublicityExpired, ImpactExpired, Changed]
+            .into_iter()
+            .find(|r| r.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Reason::Revoked => "revoked",

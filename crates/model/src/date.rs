@@ -95,6 +95,16 @@ impl ChinaDate {
         self.0.year()
     }
 
+    pub fn month(self) -> u32 {
+        self.0.month()
+    }
+
+    /// The last day of this date's month.
+    pub fn month_end(self) -> ChinaDate {
+        let first = NaiveDate::from_ymd_opt(self.0.year(), self.0.month(), 1).expect("first of month");
+        ChinaDate(first).add_months(1).add_days(-1)
+    }
+
     /// Days since 1970-01-01 (the stored form).
     pub fn days_since_epoch(self) -> i32 {
         (self.0 - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32

@@ -318,6 +318,11 @@ pub struct GradeIssued {
     pub rules_sha256: String,
     pub known_at_seq: u64,
     pub head_hash: String,
+    /// SHA-256 of the grade report's JSON (CONTRACT.md §4) as issued:
+    /// `review` re-derives the report and compares. Extension of CONTRACT.md §1.
+    pub report_sha256: String,
+    /// Ref of the decision this one replaces (`issue --supersede`). Extension.
+    pub supersedes: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -44,6 +44,9 @@ pub fn parse_line(line: &str) -> Result<FactDraft, LineError> {
     let kind_name = take_str(&mut m, "kind", true)?.unwrap_or_default();
     let kind = Kind::from_name(&kind_name)
         .ok_or_else(|| FieldError::new("kind", format!("unknown kind {kind_name:?}")))?;
+    if kind == Kind::GradeIssued {
+        return Err(FieldError::new("kind", "grade_issued is written only by the ledger's own annual run (`issue`)").into());
+    }
     let reference = take_str(&mut m, "ref", true)?.unwrap_or_default();
     if reference.trim().is_empty() || reference.len() > 256 || reference.chars().any(char::is_control) {
         return Err(FieldError::new("ref", "must be a non-empty document number of at most 256 bytes without control characters").into());

@@ -9,12 +9,10 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 pub fn one(dir: &Path, a: GradeArgs) -> CliResult {
-    let uscc = Uscc::parse(&a.uscc).map_err(|e| CliError::Rejected(format!("{:?} is not a unified social credit code: {e}", a.uscc)))?;
+    Uscc::parse(&a.uscc).map_err(|e| CliError::Rejected(format!("{:?} is not a unified social credit code: {e}", a.uscc)))?;
     let ledger = open_existing(dir)?;
     let q = resolve_question(&a.question, &ledger)?;
-    if !ledger.has_enterprise(&uscc)? {
-        return Err(CliError::Rejected(format!("the ledger has no fact of enterprise {uscc}")));
-    }
+    let uscc = super::enterprise(&ledger, &a.uscc)?;
     let records = ledger.enterprise_records(&uscc, q.known_at)?;
     let report = grading::grade(uscc.as_str(), &records, q.on, q.known_at, &q.rules);
     let text = match a.format {
@@ -69,7 +67,7 @@ pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
 }
 
 /// Writes a whole file or nothing: a temporary sibling, synced, then renamed.
-fn write_atomically(path: &Path, bytes: &[u8]) -> CliResult {
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> CliResult {
     let fail = |e: std::io::Error| CliError::Failed(format!("cannot write {}: {e}", path.display()));
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !parent.is_dir() {

@@ -3,26 +3,13 @@
 use crate::args::{Format, ImportArgs};
 use crate::error::{CliError, CliResult};
 use chrono::Utc;
-use ingest::{ImportError, Input};
+use ingest::ImportError;
 use model::Timestamp;
-use std::io::Read;
 use std::path::Path;
 use store::Ledger;
 
 pub fn run(dir: &Path, a: ImportArgs) -> CliResult {
-    let mut inputs = Vec::new();
-    for f in &a.files {
-        let text = if f == "-" {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| CliError::Rejected(format!("cannot read stdin: {e}")))?;
-            s
-        } else {
-            std::fs::read_to_string(f).map_err(|e| CliError::Rejected(format!("cannot read {f}: {e}")))?
-        };
-        inputs.push(Input { name: f.clone(), text });
-    }
+    let inputs = super::read_inputs(&a.files)?;
     let ledger = Ledger::open(dir)?;
     let now = Timestamp::from_utc(Utc::now());
     match ingest::import(&ledger, &inputs, now) {

@@ -1,5 +1,6 @@
 //! Each command turns validated arguments into library calls.
 
+mod appeal;
 mod grade;
 mod import;
 
@@ -16,6 +17,11 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Import(a) => import::run(&dir, a),
         Command::Grade(a) => grade::one(&dir, a),
         Command::GradeAll(a) => grade::all(&dir, a),
+        Command::Issue(a) => appeal::issue(&dir, a),
+        Command::Review(a) => appeal::review(&dir, a),
+        Command::Diff(a) => appeal::diff(&dir, a),
+        Command::WhatIf(a) => appeal::what_if(&dir, a),
+        Command::Dossier(a) => appeal::dossier(&dir, a),
         Command::Verify(_) => {
             let ledger = open_existing(&dir)?;
             let n = ledger.verify()?;
@@ -72,23 +78,75 @@ pub struct Resolved {
 /// Turns `--on`, `--known-at-seq` / `--known-at` and `--rules` into (V, K, R).
 pub fn resolve_question(q: &Question, ledger: &Ledger) -> CliResult<Resolved> {
     let on = parse_date("--on", &q.on)?;
+    let known_at = known_at(q.known_at_seq, q.known_at.as_deref(), ledger)?;
+    let rules = rule_set(q.rules.as_deref(), on)?;
+    Ok(Resolved { on, known_at, rules })
+}
+
+/// K from `--known-at-seq` or `--known-at TIME`; default the head.
+pub fn known_at(seq: Option<u64>, time: Option<&str>, ledger: &Ledger) -> CliResult<Seq> {
     let head = ledger.head()?.seq;
-    let known_at = match (q.known_at_seq, &q.known_at) {
-        (Some(k), _) if k > head.0 => {
-            return Err(CliError::Rejected(format!("--known-at-seq {k} is beyond the ledger head (seq {head})")))
-        }
-        (Some(k), _) => Seq(k),
+    match (seq, time) {
+        (Some(k), _) if k > head.0 => Err(CliError::Rejected(format!("knowledge cut {k} is beyond the ledger head (seq {head})"))),
+        (Some(k), _) => Ok(Seq(k)),
         (None, Some(t)) => {
             let t = Timestamp::parse(t).map_err(|e| CliError::Rejected(format!("--known-at: {e}")))?;
-            ledger.seq_at_time(t)?
+            Ok(ledger.seq_at_time(t)?)
         }
-        (None, None) => head,
-    };
+        (None, None) => Ok(head),
+    }
+}
+
+/// A shipped rule set by id, a rule-set file, or the set in force on V.
+pub fn rule_set(arg: Option<&str>, on: ChinaDate) -> CliResult<RuleSet> {
     let book = shipped()?;
-    let rules = match &q.rules {
-        None => book.in_force(on).cloned().ok_or_else(|| CliError::Failed("no rule set is installed".into()))?,
-        Some(r) if r.ends_with(".toml") || Path::new(r).is_file() => RuleSet::load(Path::new(r))?,
-        Some(id) => book.by_id(id)?.clone(),
-    };
-    Ok(Resolved { on, known_at, rules })
+    match arg {
+        None => book.in_force(on).cloned().ok_or_else(|| CliError::Failed("no rule set is installed".into())),
+        Some(r) if r.ends_with(".toml") || Path::new(r).is_file() => Ok(RuleSet::load(Path::new(r))?),
+        Some(id) => Ok(book.by_id(id)?.clone()),
+    }
+}
+
+/// Reads JSON Lines inputs (`-` = stdin) for import and what-if.
+pub fn read_inputs(files: &[String]) -> CliResult<Vec<ingest::Input>> {
+    use std::io::Read;
+    let mut inputs = Vec::new();
+    for f in files {
+        let text = if f == "-" {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).map_err(|e| CliError::Rejected(format!("cannot read stdin: {e}")))?;
+            s
+        } else {
+            std::fs::read_to_string(f).map_err(|e| CliError::Rejected(format!("cannot read {f}: {e}")))?
+        };
+        inputs.push(ingest::Input { name: f.clone(), text });
+    }
+    Ok(inputs)
+}
+
+/// Today's China civil date (the shell's clock; never the machine's zone).
+pub fn today() -> ChinaDate {
+    Timestamp::from_utc(chrono::Utc::now()).china_date()
+}
+
+/// A USCC argument, and the enterprise must have facts in the ledger.
+pub fn enterprise(ledger: &Ledger, s: &str) -> CliResult<model::Uscc> {
+    let uscc = model::Uscc::parse(s).map_err(|e| CliError::Rejected(format!("{s:?} is not a unified social credit code: {e}")))?;
+    if !ledger.has_enterprise(&uscc)? {
+        return Err(CliError::Rejected(format!("the ledger has no fact of enterprise {uscc}")));
+    }
+    Ok(uscc)
+}
+
+/// V must lie in the ledger's range for the enterprise: from its first
+/// fact's valid date to today.
+pub fn check_range(on: ChinaDate, records: &[model::Record]) -> CliResult {
+    let first = records.iter().map(|r| r.fact.occurred_on).min();
+    let today = today();
+    match first {
+        Some(f) if on < f || on > today => Err(CliError::Rejected(format!(
+            "date {on} is outside the ledger's range for this enterprise ({f} to today, {today})"
+        ))),
+        _ => Ok(()),
+    }
 }

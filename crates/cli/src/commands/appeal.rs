@@ -1,0 +1,150 @@
+//! `issue`, `review`, `diff`, `what-if`, `dossier` (appeal review).
+
+use super::{check_range, enterprise, known_at, open_existing, parse_date, read_inputs, rule_set, shipped, today};
+use crate::args::{DiffArgs, DossierArgs, Format, IssueArgs, ReviewArgs, WhatIfArgs};
+use crate::error::{CliError, CliResult};
+use crate::render_appeal as render;
+use appeal::AppealError;
+use chrono::Utc;
+use model::Timestamp;
+use rules::{RuleBook, RuleSet};
+use std::path::Path;
+
+impl From<AppealError> for CliError {
+    fn from(e: AppealError) -> Self {
+        match e {
+            AppealError::Rejected(m) => CliError::Rejected(m),
+            AppealError::Store(s) => s.into(),
+            AppealError::Import(ingest::ImportError::Rejected(lines)) => {
+                for l in &lines {
+                    eprintln!("{l}");
+                }
+                CliError::Rejected(format!("rejected {} line(s) (first: {})", lines.len(), lines[0]))
+            }
+            AppealError::Import(ingest::ImportError::Store(s)) => s.into(),
+        }
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> CliResult<String> {
+    serde_json::to_string_pretty(v).map(|s| s + "\n").map_err(|e| CliError::Failed(format!("cannot render json: {e}")))
+}
+
+fn now() -> Timestamp {
+    Timestamp::from_utc(Utc::now())
+}
+
+pub fn issue(dir: &Path, a: IssueArgs) -> CliResult {
+    let ledger = open_existing(dir)?;
+    let on = model::ChinaDate::from_ymd(a.year, 12, 31).ok_or_else(|| CliError::Rejected(format!("{} is not a year", a.year)))?;
+    let rules = rule_set(a.rules.as_deref(), on)?;
+    let out = appeal::issue(&ledger, &rules, a.year, a.supersede, now())?;
+    let text = match a.format {
+        Format::Json => json(&serde_json::json!({
+            "year": out.year, "on": out.on.to_string(), "known_at_seq": out.known_at.0, "head_hash": out.head_hash,
+            "rules": {"id": out.rules_id, "sha256": out.rules_sha256},
+            "recorded": out.records.len(), "superseding": out.superseding,
+            "first_seq": out.records.first().map(|r| r.seq.0), "last_seq": out.records.last().map(|r| r.seq.0),
+            "distribution": out.distribution.iter().map(|(g, n)| (g.to_string(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
+        }))?,
+        _ => render::issue(&out),
+    };
+    print!("{text}");
+    Ok(())
+}
+
+/// The rule sets a reviewer trusts: the shipped ones and an optional file.
+fn trusted(file: Option<&str>) -> CliResult<RuleBook> {
+    let mut sets: Vec<RuleSet> = shipped()?.sets().to_vec();
+    if let Some(f) = file {
+        sets.insert(0, RuleSet::load(Path::new(f))?);
+    }
+    Ok(RuleBook::new(sets))
+}
+
+pub fn review(dir: &Path, a: ReviewArgs) -> CliResult {
+    let ledger = open_existing(dir)?;
+    let book = trusted(a.rules.as_deref())?;
+    let r = appeal::review(&ledger, &book, &a.reference)?;
+    let text = match a.format {
+        Format::Json => json(&r)?,
+        _ => render::review(&r),
+    };
+    print!("{text}");
+    if !r.reproduction.matches {
+        return Err(CliError::Failed(format!(
+            "MISMATCH: decision {} does not reproduce: {}",
+            r.decision.reference,
+            r.reproduction.problems.join("; ")
+        )));
+    }
+    Ok(())
+}
+
+pub fn diff(dir: &Path, a: DiffArgs) -> CliResult {
+    let ledger = open_existing(dir)?;
+    let uscc = enterprise(&ledger, &a.uscc)?;
+    let q = &a.question;
+    let on = parse_date("--on", &q.on)?;
+    let k = known_at(q.known_at_seq, q.known_at.as_deref(), &ledger)?;
+    let rules = rule_set(q.rules.as_deref(), on)?;
+    let (on2, k2, rules2) = match (&a.vs_known_at_seq, &a.vs_rules, &a.vs_on) {
+        (Some(k2), None, None) => (on, known_at(Some(*k2), None, &ledger)?, rules.clone()),
+        (None, Some(r2), None) => (on, k, rule_set(Some(r2), on)?),
+        (None, None, Some(v2)) => {
+            let v2 = parse_date("--vs-on", v2)?;
+            (v2, k, if q.rules.is_some() { rules.clone() } else { rule_set(None, v2)? })
+        }
+        _ => return Err(CliError::Rejected("diff needs exactly one of --vs-known-at-seq, --vs-rules, --vs-on".into())),
+    };
+    let records = ledger.enterprise_records(&uscc, k.max(k2))?;
+    check_range(on, &records)?;
+    check_range(on2, &records)?;
+    let ra = grading::grade(uscc.as_str(), &records, on, k, &rules);
+    let rb = grading::grade(uscc.as_str(), &records, on2, k2, &rules2);
+    let d = grading::diff(&ra, &rb);
+    let text = match a.format {
+        Format::Json => json(&d)?,
+        _ => render::diff(&d),
+    };
+    print!("{text}");
+    Ok(())
+}
+
+pub fn what_if(dir: &Path, a: WhatIfArgs) -> CliResult {
+    let ledger = open_existing(dir)?;
+    let uscc = enterprise(&ledger, &a.uscc)?;
+    let on = parse_date("--on", &a.on)?;
+    let rules = rule_set(a.rules.as_deref(), on)?;
+    let inputs = read_inputs(&a.with)?;
+    let head = ledger.head()?.seq;
+    check_range(on, &ledger.enterprise_records(&uscc, head)?)?;
+    let w = appeal::what_if(&ledger, &uscc, &inputs, on, &rules, now())?;
+    let text = match a.format {
+        Format::Json => json(&serde_json::json!({
+            "facts_validated": w.facts_validated, "facts_used": w.facts_used,
+            "current": w.current, "what_if": w.hypothetical, "changes": w.changes,
+        }))?,
+        _ => render::what_if(&w),
+    };
+    print!("{text}");
+    Ok(())
+}
+
+pub fn dossier(dir: &Path, a: DossierArgs) -> CliResult {
+    let ledger = open_existing(dir)?;
+    let uscc = enterprise(&ledger, &a.uscc)?;
+    let as_of = match &a.as_of {
+        Some(d) => parse_date("--as-of", d)?,
+        None => today(),
+    };
+    let records = ledger.enterprise_records(&uscc, ledger.head()?.seq)?;
+    check_range(as_of, &records)?;
+    let d = appeal::dossier(&records, &uscc, &shipped()?, as_of)?;
+    let text = match a.format {
+        Format::Json => json(&d)?,
+        _ => render::dossier(&d),
+    };
+    print!("{text}");
+    Ok(())
+}
