@@ -8,7 +8,7 @@ use std::path::Path;
 
 fn facts() -> Input {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/division-08/facts.jsonl");
-    Input { name: "facts.jsonl".into(), text: std::fs::read_to_string(path).unwrap() }
+    Input::new("facts.jsonl", std::fs::read_to_string(path).unwrap())
 }
 
 #[test]

@@ -17,7 +17,7 @@ fn ts(s: &str) -> Timestamp {
 
 fn golden_input() -> Input {
     let text = std::fs::read_to_string(fixtures().join("golden/records-v1.jsonl")).unwrap();
-    Input { name: "records-v1.jsonl".into(), text }
+    Input::new("records-v1.jsonl", text)
 }
 
 /// Imports the golden facts with a fixed clock and returns their records.
@@ -101,8 +101,8 @@ fn a_bad_line_appends_nothing_and_names_every_bad_line() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(dir.path()).unwrap();
     let mut input = golden_input();
-    input.text.push_str("{\"kind\":\"complaint_verified\",\"ref\":\"BAD-1\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-13-01\",\"channel\":\"report\"}\n");
-    input.text.push_str("{\"kind\":\"list_removed\",\"ref\":\"BAD-2\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-01-01\",\"target\":\"NOPE\"}\n");
+    input.bytes.extend_from_slice("{\"kind\":\"complaint_verified\",\"ref\":\"BAD-1\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-13-01\",\"channel\":\"report\"}\n".as_bytes());
+    input.bytes.extend_from_slice("{\"kind\":\"list_removed\",\"ref\":\"BAD-2\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-01-01\",\"target\":\"NOPE\"}\n".as_bytes());
     match import(&ledger, &[input], ts("2024-01-01T00:00:00Z")) {
         Err(ImportError::Rejected(lines)) => {
             assert_eq!(lines.len(), 2);
@@ -120,7 +120,7 @@ fn duplicate_ref_with_other_content_is_rejected() {
     let ledger = Ledger::open(dir.path()).unwrap();
     import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00Z")).unwrap();
     let changed = "{\"kind\":\"complaint_verified\",\"ref\":\"G-CPL\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2022-10-02\",\"channel\":\"complaint\"}";
-    let e = import(&ledger, &[Input { name: "x".into(), text: changed.into() }], ts("2024-01-02T00:00:00Z")).unwrap_err();
+    let e = import(&ledger, &[Input::new("x", changed)], ts("2024-01-02T00:00:00Z")).unwrap_err();
     assert!(e.to_string().contains("different content"), "{e}");
 }
 
@@ -131,12 +131,12 @@ fn recorded_time_never_goes_backwards_nor_into_the_future() {
     import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00Z")).unwrap();
     let line = |r: &str, at: &str| format!("{{\"kind\":\"complaint_verified\",\"ref\":\"{r}\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-05-01\",\"channel\":\"report\",\"recorded_at\":\"{at}\"}}");
     let now = ts("2024-06-01T00:00:00Z");
-    let back = Input { name: "b".into(), text: line("T-1", "2023-12-31T00:00:00Z") };
+    let back = Input::new("b", line("T-1", "2023-12-31T00:00:00Z"));
     assert!(import(&ledger, &[back], now).unwrap_err().to_string().contains("backwards"));
-    let future = Input { name: "f".into(), text: line("T-2", "2024-07-01T00:00:00Z") };
+    let future = Input::new("f", line("T-2", "2024-07-01T00:00:00Z"));
     assert!(import(&ledger, &[future], now).unwrap_err().to_string().contains("future"));
     // Valid date later than the China date of recording: 2023-05-01 recorded 2023-04-30T16:00Z is fine (China 05-01).
-    let ok = Input { name: "o".into(), text: line("T-3", "2024-01-01T00:00:00Z") };
+    let ok = Input::new("o", line("T-3", "2024-01-01T00:00:00Z"));
     assert_eq!(import(&ledger, &[ok], now).unwrap().appended.len(), 1);
 }
 
@@ -183,7 +183,7 @@ fn partial_revocation_must_name_existing_parts_and_changes_known_fields() {
     let ledger = Ledger::open(dir.path()).unwrap();
     import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00Z")).unwrap();
     let now = ts("2024-02-01T00:00:00Z");
-    let e = |text: &str| import(&ledger, &[Input { name: "x".into(), text: text.into() }], now).unwrap_err().to_string();
+    let e = |text: &str| import(&ledger, &[Input::new("x", text)], now).unwrap_err().to_string();
     // 烧失量 was already revoked from G-SMP (as corrected, only 三氧化硫 is left).
     let again = "{\"kind\":\"act_partially_revoked\",\"ref\":\"P-2\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-06-01\",\"target\":\"G-SMP\",\"parts\":[\"烧失量\"]}";
     assert!(e(again).contains("not a part"));
@@ -198,4 +198,52 @@ fn partial_revocation_must_name_existing_parts_and_changes_known_fields() {
     let grade = "{\"kind\":\"grade_issued\",\"ref\":\"P-7\",\"enterprise\":\"91660800000007919G\",\"occurred_on\":\"2023-06-01\",\"year\":2022,\"grade\":\"A\",\"score\":95.0,\"rules_id\":\"x\",\"rules_sha256\":\"y\",\"known_at_seq\":1,\"head_hash\":\"z\"}";
     assert!(e(grade).contains("annual run"));
     assert_eq!(ledger.head().unwrap().seq, Seq(23));
+}
+
+/// Each bad line is rejected with its line number and field; nothing is appended.
+#[test]
+fn import_rejects_each_kind_of_bad_line_by_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(dir.path()).unwrap();
+    import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00Z")).unwrap();
+    let now = ts("2024-06-01T00:00:00Z");
+    let e = "91660800000007919G";
+    let cases: Vec<(String, Option<&str>, &str)> = vec![
+        (format!(r#"{{"kind":"enterprise_registered","ref":"N-1","enterprise":"{e}","occurred_on":"2023-01-01","name":"又一个","division":"08","scale":"small"}}"#), Some("kind"), "already registered"),
+        (format!(r#"{{"kind":"licence_terminated","ref":"N-2","enterprise":"{e}","occurred_on":"2023-01-01","licence_no":"XK13-014-09999","mode":"cancelled"}}"#), Some("licence_no"), "never granted"),
+        (format!(r#"{{"kind":"self_inspection_report","ref":"N-3","enterprise":"{e}","occurred_on":"2024-03-01","year":2023,"filed_on":"2024-07-01"}}"#), Some("filed_on"), "later than"),
+        (format!(r#"{{"kind":"act_revoked","ref":"N-4","enterprise":"{e}","occurred_on":"2022-09-01","target":"G-PEN"}}"#), Some("occurred_on"), "before the valid date"),
+        (format!(r#"{{"kind":"record_corrected","ref":"N-5","enterprise":"{e}","occurred_on":"2024-05-01","target":"G-CPL","error":"clerical","corrected":{{"occurred_on":"2024-12-01"}}}}"#), Some("corrected.occurred_on"), "later than"),
+        (format!(r#"{{"kind":"enterprise_changed","ref":"N-6","enterprise":"{e}","occurred_on":"2024-05-01","division":"8"}}"#), Some("division"), "two-digit"),
+        (format!(r#"{{"kind":"administrative_penalty","ref":"N-7","enterprise":"{e}","occurred_on":"2024-05-01","procedure":"simple","measures":[{{"type":"warning","amount_yuan":100}}]}}"#), Some("measures[0].amount_yuan"), "no amount"),
+        (format!(r#"{{"kind":"enterprise_changed","ref":"N-8","enterprise":"{e}","occurred_on":"2024-05-01","name":"甲\n乙"}}"#), Some("name"), "control"),
+        (format!(r#"{{"kind":"complaint_verified","ref":"N-9","enterprise":"{e}","occurred_on":"2024-05-01","channel":"report","note":"{}"}}"#, "x".repeat(300_000)), None, "at most"),
+    ];
+    let mut bytes = Vec::new();
+    for (line, _, _) in &cases {
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.push(b'\n');
+    }
+    bytes.extend_from_slice(b"{\"kind\":\"complaint_verified\",\xff}\n");
+    let input = Input { name: "bad.jsonl".into(), bytes };
+    let Err(ImportError::Rejected(lines)) = import(&ledger, &[input], now) else { panic!("expected rejections") };
+    assert_eq!(lines.len(), cases.len() + 1, "{lines:#?}");
+    for (i, ((_, field, words), got)) in cases.iter().zip(&lines).enumerate() {
+        assert_eq!(got.line, i + 1);
+        assert_eq!(got.field.as_deref(), *field, "{got}");
+        assert!(got.message.contains(words), "line {}: {got}", i + 1);
+    }
+    assert!(lines.last().unwrap().message.contains("UTF-8"));
+    assert_eq!(ledger.head().unwrap().seq, Seq(23));
+}
+
+#[test]
+fn a_byte_order_mark_and_crlf_lines_are_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(dir.path()).unwrap();
+    let text = std::fs::read_to_string(fixtures().join("golden/records-v1.jsonl")).unwrap();
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend_from_slice(text.replace('\n', "\r\n").as_bytes());
+    let out = import(&ledger, &[Input { name: "bom.jsonl".into(), bytes }], ts("2024-01-01T00:00:00Z")).unwrap();
+    assert_eq!(out.appended.len(), 23);
 }

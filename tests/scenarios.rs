@@ -62,7 +62,7 @@ fn run(path: &Path) -> Vec<String> {
     assert!(!sc.title.is_empty() && !sc.clauses.is_empty(), "{name}: title and clauses are required");
     let dir = tempfile::tempdir().unwrap();
     let ledger = store::Ledger::open(dir.path()).unwrap();
-    let input = ingest::Input { name: name.clone(), text: sc.facts.clone() };
+    let input = ingest::Input::new(name.clone(), sc.facts.clone());
     if let Err(e) = ingest::import(&ledger, &[input], now()) {
         return vec![format!("{name}: import failed: {e:?}")];
     }

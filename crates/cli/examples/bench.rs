@@ -29,7 +29,7 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let ledger = store::Ledger::open(dir.path()).unwrap();
         let t = Instant::now();
-        let out = import(&ledger, &[Input { name: "facts".into(), text: text.clone() }], now).unwrap();
+        let out = import(&ledger, &[Input::new("facts", text.clone())], now).unwrap();
         t_import.push(t.elapsed());
         facts = out.appended.len();
         let head = ledger.head().unwrap().seq;

@@ -39,6 +39,7 @@ pub enum Command {
     Rules,
 }
 
+/// Output of grade-all: a table, a JSON list of reports, or CSV.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
@@ -46,14 +47,28 @@ pub enum Format {
     Csv,
 }
 
+/// Output of the other commands: a readable table or JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+}
+
+/// Output of import.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Table,
+    Json,
+}
+
 #[derive(Args, Debug)]
 pub struct ImportArgs {
     /// JSON Lines files of facts (CONTRACT.md §1); `-` reads stdin.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
-    /// Output format: table (default) or json.
+    /// Output format.
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: ImportFormat,
 }
 
 /// The question: evaluation date V, knowledge cut K, rule set R.
@@ -79,9 +94,9 @@ pub struct GradeArgs {
     pub uscc: String,
     #[command(flatten)]
     pub question: Question,
-    /// Output format: table (default) or json (CONTRACT.md §4).
+    /// Output format (json: CONTRACT.md §4).
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: ReportFormat,
 }
 
 #[derive(Args, Debug)]
@@ -114,7 +129,7 @@ pub struct IssueArgs {
     #[arg(long, value_name = "ID|FILE")]
     pub rules: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: ReportFormat,
 }
 
 #[derive(Args, Debug)]
@@ -126,7 +141,7 @@ pub struct ReviewArgs {
     #[arg(long, value_name = "FILE")]
     pub rules: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: ReportFormat,
 }
 
 #[derive(Args, Debug)]
@@ -145,7 +160,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "V2", group = "vs")]
     pub vs_on: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: ReportFormat,
 }
 
 #[derive(Args, Debug)]
@@ -162,7 +177,7 @@ pub struct WhatIfArgs {
     #[arg(long, value_name = "ID|FILE")]
     pub rules: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: ReportFormat,
 }
 
 #[derive(Args, Debug)]
@@ -173,5 +188,5 @@ pub struct DossierArgs {
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: ReportFormat,
 }

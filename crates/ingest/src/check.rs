@@ -103,8 +103,28 @@ impl<'l> Checker<'l> {
                 format!("valid date {} is later than the China date {} on which it was recorded", fact.occurred_on, at.china_date()),
             ));
         }
+        let recorded_on = at.china_date();
+        match &fact.body {
+            Body::SelfInspectionReport(r) if r.filed_on > recorded_on => {
+                return Err(err("filed_on", format!("{} is later than the China date {recorded_on} on which it was recorded", r.filed_on)));
+            }
+            Body::EnterpriseRegistered(_) => {
+                let already = self.enterprise_records(&fact.enterprise)?.iter().find(|r| r.fact.kind() == Kind::EnterpriseRegistered).map(|r| r.fact.reference.clone());
+                if let Some(r) = already {
+                    return Err(err("kind", format!("enterprise {} is already registered ({r:?}); record changes as enterprise_changed", fact.enterprise)));
+                }
+            }
+            // Ending a licence the ledger never heard of is most likely a typo.
+            Body::LicenceTerminated(model::fact::LicenceTerminated { licence_no, .. }) => {
+                let granted = self.enterprise_records(&fact.enterprise)?.iter().any(|r| matches!(&r.fact.body, Body::LicenceGranted(g) if &g.licence_no == licence_no));
+                if !granted {
+                    return Err(err("licence_no", format!("{licence_no} was never granted to enterprise {}", fact.enterprise)));
+                }
+            }
+            _ => {}
+        }
         if let Some(target) = fact.body.target() {
-            self.check_target(&fact, target)?;
+            self.check_target(&fact, target, recorded_on)?;
         }
         self.last_recorded = Some(at);
         self.pending_refs.insert(fact.reference.clone(), self.pending.len());
@@ -116,10 +136,13 @@ impl<'l> Checker<'l> {
         Ok(())
     }
 
-    fn check_target(&mut self, fact: &Fact, target: &str) -> Result<(), LineFault> {
+    fn check_target(&mut self, fact: &Fact, target: &str, recorded_on: ChinaDate) -> Result<(), LineFault> {
         let Some(t) = self.known(target)? else {
             return Err(err("target", format!("{target:?} is not a fact in the ledger or earlier in this import")));
         };
+        if fact.occurred_on < t.occurred_on {
+            return Err(err("occurred_on", format!("{} is before the valid date {} of its target {target:?}", fact.occurred_on, t.occurred_on)));
+        }
         if t.enterprise != fact.enterprise {
             return Err(err("target", format!("{target:?} belongs to enterprise {}, not {}", t.enterprise, fact.enterprise)));
         }
@@ -134,10 +157,10 @@ impl<'l> Checker<'l> {
                     return Err(err("parts", format!("{missing:?} is not a part of {target:?} as corrected (parts: {})", parts.join(", "))));
                 }
             }
-            Body::ActChanged(c) => self.check_patch(fact, target, &c.changes, "changes", false)?,
+            Body::ActChanged(c) => self.check_patch(fact, target, &c.changes, "changes", None)?,
             Body::RecordCorrected(c) => {
                 if let Some(p) = &c.corrected {
-                    self.check_patch(fact, target, p, "corrected", true)?
+                    self.check_patch(fact, target, p, "corrected", Some(recorded_on))?
                 }
             }
             _ => {}
@@ -145,19 +168,25 @@ impl<'l> Checker<'l> {
         Ok(())
     }
 
-    /// The target's content with every correction known so far applied.
-    fn effective_body(&mut self, fact: &Fact, target: &str) -> Result<Body, LineFault> {
-        if !self.enterprise_cache.contains_key(&fact.enterprise) {
-            let mut records = self.ledger.enterprise_records(&fact.enterprise, self.head)?;
+    /// The enterprise's records in the ledger and pending in this import
+    /// (read once per import, then kept up to date).
+    fn enterprise_records(&mut self, uscc: &model::Uscc) -> Result<&Vec<Record>, LineFault> {
+        if !self.enterprise_cache.contains_key(uscc) {
+            let mut records = self.ledger.enterprise_records(uscc, self.head)?;
             for (i, (at, f)) in self.pending.iter().enumerate() {
-                if f.enterprise == fact.enterprise {
+                if f.enterprise == *uscc {
                     let seq = Seq(self.head.0 + i as u64 + 1);
                     records.push(Record { seq, recorded_at: *at, fact: f.clone(), prev_hash: GENESIS_HASH, hash: GENESIS_HASH });
                 }
             }
-            self.enterprise_cache.insert(fact.enterprise, records);
+            self.enterprise_cache.insert(*uscc, records);
         }
-        let records = &self.enterprise_cache[&fact.enterprise];
+        Ok(&self.enterprise_cache[uscc])
+    }
+
+    /// The target's content with every correction known so far applied.
+    fn effective_body(&mut self, fact: &Fact, target: &str) -> Result<Body, LineFault> {
+        let records = self.enterprise_records(&fact.enterprise)?;
         let resolved = resolve(records);
         resolved
             .get(target)
@@ -167,13 +196,18 @@ impl<'l> Checker<'l> {
 
     /// A change or correction must name only the target kind's own fields
     /// (and `occurred_on` for a correction), and give a valid content.
-    fn check_patch(&mut self, fact: &Fact, target: &str, patch: &Patch, field: &str, may_move_date: bool) -> Result<(), LineFault> {
+    /// `move_date_until`: a correction may move the valid date, not past the
+    /// date it was recorded.
+    fn check_patch(&mut self, fact: &Fact, target: &str, patch: &Patch, field: &str, move_date_until: Option<ChinaDate>) -> Result<(), LineFault> {
         let current = self.effective_body(fact, target)?;
         let mut fields = current.to_fields();
         for (k, v) in patch.fields() {
-            if k == "occurred_on" && may_move_date {
+            if let (true, Some(limit)) = (k == "occurred_on", move_date_until) {
                 let s = v.as_str().unwrap_or_default();
-                ChinaDate::parse_date_or_time(s).map_err(|e| err(&format!("{field}.occurred_on"), e.to_string()))?;
+                let d = ChinaDate::parse_date_or_time(s).map_err(|e| err(&format!("{field}.occurred_on"), e.to_string()))?;
+                if d > limit {
+                    return Err(err(&format!("{field}.occurred_on"), format!("{d} is later than the China date {limit} on which the correction was recorded")));
+                }
                 continue;
             }
             if !fields.contains_key(&k) {

@@ -10,10 +10,21 @@ use store::{Ledger, StoreError};
 
 pub use check::Checker;
 
-/// One input: a name for messages (a path or `-`) and its text.
+/// Longest line an import accepts, in bytes (a stored fact stays far
+/// below the envelope's 1 MiB limit).
+pub const MAX_LINE: usize = 256 * 1024;
+
+/// One input: a name for messages (a path or `-`) and its bytes (JSON Lines,
+/// UTF-8; a leading byte-order mark is ignored).
 pub struct Input {
     pub name: String,
-    pub text: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Input {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Input {
+        Input { name: name.into(), bytes: text.into().into_bytes() }
+    }
 }
 
 /// A rejected line: where, which field, why.
@@ -73,18 +84,27 @@ pub fn validate(ledger: &Ledger, inputs: &[Input], now: Timestamp) -> Result<Pla
     let mut checker = Checker::new(ledger, now)?;
     let mut rejections = Vec::new();
     for input in inputs {
-        for (i, line) in input.text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
+        for (i, raw) in input.bytes.split(|&b| b == b'\n').enumerate() {
             let reject = |field: Option<String>, message: String| Rejection {
                 file: input.name.clone(),
                 line: i + 1,
                 field,
                 message,
             };
+            let raw = if i == 0 { raw.strip_prefix("\u{feff}".as_bytes()).unwrap_or(raw) } else { raw };
+            if raw.len() > MAX_LINE {
+                rejections.push(reject(None, format!("the line is {} bytes; a fact is at most {MAX_LINE} bytes", raw.len())));
+                continue;
+            }
+            let Ok(line) = std::str::from_utf8(raw) else {
+                rejections.push(reject(None, "the line is not valid UTF-8".into()));
+                continue;
+            };
+            if line.trim().is_empty() {
+                continue;
+            }
             match parse_line(line) {
-                Err(model::LineError::Json(m)) => rejections.push(reject(None, m)),
+                Err(model::LineError::Json(m)) => rejections.push(reject(None, m.replace(" at line 1 column ", " at column "))),
                 Err(model::LineError::Field(e)) => rejections.push(reject(Some(e.field), e.message)),
                 Ok(draft) => {
                     if let Err(e) = checker.accept(draft) {

@@ -498,6 +498,8 @@ impl Body {
         let nonblank = |field: &str, s: &str| {
             if s.trim().is_empty() {
                 Err(FieldError::new(field, "must not be empty"))
+            } else if s.chars().any(char::is_control) {
+                Err(FieldError::new(field, "must not contain control characters (line breaks, tabs)"))
             } else {
                 Ok(())
             }
@@ -567,7 +569,10 @@ impl Body {
                         (MeasureType::Fine, Some(y)) if y.fen <= 0 => {
                             return Err(FieldError::new(format!("measures[{i}].amount_yuan"), "must be positive"))
                         }
-                        _ => {}
+                        (MeasureType::Fine | MeasureType::Confiscation, _) | (_, None) => {}
+                        (k, Some(_)) => {
+                            return Err(FieldError::new(format!("measures[{i}].amount_yuan"), format!("a {k} has no amount")))
+                        }
                     }
                 }
                 Ok(())
@@ -590,9 +595,10 @@ impl Body {
     }
 }
 
-fn check_division(d: &str) -> Result<(), FieldError> {
-    if d.is_empty() || d.len() > 8 || !d.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(FieldError::new("division", format!("{d:?} is not a jurisdiction code such as \"08\"")));
+/// A division's jurisdiction code: two digits, e.g. "08" (第八师).
+pub fn check_division(d: &str) -> Result<(), FieldError> {
+    if d.len() != 2 || !d.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(FieldError::new("division", format!("{d:?} is not a two-digit jurisdiction code such as \"08\"")));
     }
     Ok(())
 }

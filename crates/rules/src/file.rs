@@ -238,7 +238,7 @@ impl RuleSet {
         let text = std::str::from_utf8(bytes)
             .map_err(|e| RulesError::Toml { origin: origin.into(), message: format!("not UTF-8: {e}") })?;
         let raw: RawRuleSet =
-            toml::from_str(text).map_err(|e| RulesError::Toml { origin: origin.into(), message: e.to_string() })?;
+            toml::from_str(text).map_err(|e| RulesError::Toml { origin: origin.into(), message: one_line(&e.to_string()) })?;
         let c = Check { origin };
         if raw.id.is_empty() || !raw.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
             return Err(c.err("id", "must be a non-empty id of letters, digits, '-' and '_'"));
@@ -390,5 +390,15 @@ impl RuleSet {
     pub fn uses(&self, id: &str) -> bool {
         let g = &self.grades;
         g.a_conditions.iter().chain(&g.b_conditions).chain(&g.d_triggers).any(|x| x == id)
+    }
+}
+
+/// TOML errors draw the offending line over several lines; keep one sentence.
+fn one_line(s: &str) -> String {
+    let mut parts = s.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^' || c == ' '));
+    let head = parts.next().unwrap_or("not valid TOML").to_string();
+    match parts.last() {
+        Some(last) if last != head => format!("{head} {last}"),
+        _ => head,
     }
 }

@@ -66,7 +66,13 @@ impl Ledger {
         let mut attempt = 0;
         let db = loop {
             match sled::Config::new().path(dir).open() {
-                Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") && attempt < 100 => {
+                Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => {
+                    if attempt == 250 {
+                        return Err(StoreError::Open {
+                            path: dir.display().to_string(),
+                            message: "another process is using it (an import or a grading still running); try again when it has finished".into(),
+                        });
+                    }
                     attempt += 1;
                     std::thread::sleep(std::time::Duration::from_millis(20));
                 }

@@ -1,7 +1,7 @@
 //! `issue`, `review`, `diff`, `what-if`, `dossier` (appeal review).
 
 use super::{check_range, enterprise, known_at, open_existing, parse_date, read_inputs, rule_set, shipped, today};
-use crate::args::{DiffArgs, DossierArgs, Format, IssueArgs, ReviewArgs, WhatIfArgs};
+use crate::args::{DiffArgs, DossierArgs, IssueArgs, ReportFormat as Format, ReviewArgs, WhatIfArgs};
 use crate::error::{CliError, CliResult};
 use crate::render_appeal as render;
 use appeal::AppealError;
@@ -19,7 +19,7 @@ impl From<AppealError> for CliError {
                 for l in &lines {
                     eprintln!("{l}");
                 }
-                CliError::Rejected(format!("rejected {} line(s) (first: {})", lines.len(), lines[0]))
+                CliError::Rejected(format!("{} line(s) rejected, listed above; nothing was supposed", lines.len()))
             }
             AppealError::Import(ingest::ImportError::Store(s)) => s.into(),
         }
@@ -47,7 +47,7 @@ pub fn issue(dir: &Path, a: IssueArgs) -> CliResult {
             "first_seq": out.records.first().map(|r| r.seq.0), "last_seq": out.records.last().map(|r| r.seq.0),
             "distribution": out.distribution.iter().map(|(g, n)| (g.to_string(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
         }))?,
-        _ => render::issue(&out),
+        Format::Table => render::issue(&out),
     };
     print!("{text}");
     Ok(())
@@ -68,7 +68,7 @@ pub fn review(dir: &Path, a: ReviewArgs) -> CliResult {
     let r = appeal::review(&ledger, &book, &a.reference)?;
     let text = match a.format {
         Format::Json => json(&r)?,
-        _ => render::review(&r),
+        Format::Table => render::review(&r),
     };
     print!("{text}");
     if !r.reproduction.matches {
@@ -105,7 +105,7 @@ pub fn diff(dir: &Path, a: DiffArgs) -> CliResult {
     let d = grading::diff(&ra, &rb);
     let text = match a.format {
         Format::Json => json(&d)?,
-        _ => render::diff(&d),
+        Format::Table => render::diff(&d),
     };
     print!("{text}");
     Ok(())
@@ -125,7 +125,7 @@ pub fn what_if(dir: &Path, a: WhatIfArgs) -> CliResult {
             "facts_validated": w.facts_validated, "facts_used": w.facts_used,
             "current": w.current, "what_if": w.hypothetical, "changes": w.changes,
         }))?,
-        _ => render::what_if(&w),
+        Format::Table => render::what_if(&w),
     };
     print!("{text}");
     Ok(())
@@ -143,7 +143,7 @@ pub fn dossier(dir: &Path, a: DossierArgs) -> CliResult {
     let d = appeal::dossier(&records, &uscc, &shipped()?, as_of)?;
     let text = match a.format {
         Format::Json => json(&d)?,
-        _ => render::dossier(&d),
+        Format::Table => render::dossier(&d),
     };
     print!("{text}");
     Ok(())

@@ -1,7 +1,7 @@
 //! `grade USCC` and `grade-all`.
 
 use super::{open_existing, resolve_question};
-use crate::args::{Format, GradeAllArgs, GradeArgs};
+use crate::args::{Format, GradeAllArgs, GradeArgs, ReportFormat};
 use crate::error::{CliError, CliResult};
 use crate::render;
 use model::Uscc;
@@ -16,15 +16,17 @@ pub fn one(dir: &Path, a: GradeArgs) -> CliResult {
     let records = ledger.enterprise_records(&uscc, q.known_at)?;
     let report = grading::grade(uscc.as_str(), &records, q.on, q.known_at, &q.rules);
     let text = match a.format {
-        Format::Json => report.to_json() + "\n",
-        Format::Table => render::report_table(&report),
-        Format::Csv => return Err(CliError::Rejected("grade prints table or json; use grade-all for csv".into())),
+        ReportFormat::Json => report.to_json() + "\n",
+        ReportFormat::Table => render::report_table(&report),
     };
     print!("{text}");
     Ok(())
 }
 
 pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
+    if let Some(d) = &a.division {
+        model::fact::check_division(d).map_err(|e| CliError::Rejected(format!("--division: {}", e.message)))?;
+    }
     let ledger = open_existing(dir)?;
     let q = resolve_question(&a.question, &ledger)?;
     let by_enterprise = ledger.all_by_enterprise(q.known_at)?;
@@ -70,6 +72,9 @@ pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> CliResult {
     let fail = |e: std::io::Error| CliError::Failed(format!("cannot write {}: {e}", path.display()));
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if path.is_dir() {
+        return Err(CliError::Rejected(format!("cannot write {}: it is a directory", path.display())));
+    }
     if !parent.is_dir() {
         return Err(CliError::Rejected(format!("cannot write {}: directory {} does not exist", path.display(), parent.display())));
     }

@@ -1,6 +1,6 @@
 //! `import FILE...`: validate all, append atomically, print the counts.
 
-use crate::args::{Format, ImportArgs};
+use crate::args::{ImportArgs, ImportFormat};
 use crate::error::{CliError, CliResult};
 use chrono::Utc;
 use ingest::ImportError;
@@ -15,7 +15,7 @@ pub fn run(dir: &Path, a: ImportArgs) -> CliResult {
     match ingest::import(&ledger, &inputs, now) {
         Ok(out) => {
             let (first, last) = (out.first_seq(), out.last_seq());
-            if a.format == Format::Json {
+            if a.format == ImportFormat::Json {
                 let j = serde_json::json!({
                     "appended": out.appended.len(),
                     "duplicates": out.duplicates,
@@ -36,11 +36,7 @@ pub fn run(dir: &Path, a: ImportArgs) -> CliResult {
             for l in &lines {
                 eprintln!("{l}");
             }
-            Err(CliError::Rejected(format!(
-                "rejected {} line(s); nothing was appended (first: {})",
-                lines.len(),
-                lines[0]
-            )))
+            Err(CliError::Rejected(format!("{} line(s) rejected, listed above; nothing was appended", lines.len())))
         }
         Err(ImportError::Store(e)) => Err(e.into()),
     }

@@ -112,14 +112,14 @@ pub fn read_inputs(files: &[String]) -> CliResult<Vec<ingest::Input>> {
     use std::io::Read;
     let mut inputs = Vec::new();
     for f in files {
-        let text = if f == "-" {
-            let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map_err(|e| CliError::Rejected(format!("cannot read stdin: {e}")))?;
-            s
+        let bytes = if f == "-" {
+            let mut b = Vec::new();
+            std::io::stdin().read_to_end(&mut b).map_err(|e| CliError::Rejected(format!("cannot read stdin: {e}")))?;
+            b
         } else {
-            std::fs::read_to_string(f).map_err(|e| CliError::Rejected(format!("cannot read {f}: {e}")))?
+            std::fs::read(f).map_err(|e| CliError::Rejected(format!("cannot read {f}: {e}")))?
         };
-        inputs.push(ingest::Input { name: f.clone(), text });
+        inputs.push(ingest::Input { name: f.clone(), bytes });
     }
     Ok(inputs)
 }
