@@ -62,16 +62,9 @@ pub struct HistoryPoint {
     pub on: ChinaDate,
     pub rules_id: String,
     pub grade: Option<Grade>,
-    #[serde(serialize_with = "opt_points")]
     pub score: Option<Points>,
 }
 
-fn opt_points<S: serde::Serializer>(p: &Option<Points>, s: S) -> Result<S::Ok, S::Error> {
-    match p {
-        Some(p) => s.serialize_f64(p.as_f64()),
-        None => s.serialize_none(),
-    }
-}
 
 /// A month end where the derived grade changed, and why.
 #[derive(Clone, Debug, Serialize)]
@@ -97,7 +90,6 @@ pub struct Dossier {
     pub key_catalogue: bool,
     /// The date the file describes (today by default).
     pub as_of: ChinaDate,
-    #[serde(serialize_with = "crate::dossier::seq")]
     pub known_at_seq: Seq,
     pub licences: Vec<LicenceView>,
     pub facts: Vec<FactEntry>,
@@ -106,9 +98,6 @@ pub struct Dossier {
     pub changes: Vec<GradeChange>,
 }
 
-fn seq<S: serde::Serializer>(q: &Seq, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(q.0)
-}
 
 /// Builds the dossier of `uscc` as of `as_of` with everything known now.
 pub fn dossier(records: &[Record], uscc: &Uscc, book: &RuleBook, as_of: ChinaDate) -> Result<Dossier, AppealError> {
@@ -156,7 +145,7 @@ pub fn dossier(records: &[Record], uscc: &Uscc, book: &RuleBook, as_of: ChinaDat
             children.entry(t).or_default().push(r);
         }
     }
-    fn thread<'a>(at: &str, depth: usize, children: &HashMap<&str, Vec<&'a Record>>, out: &mut Vec<Thread>) {
+    fn thread(at: &str, depth: usize, children: &HashMap<&str, Vec<&Record>>, out: &mut Vec<Thread>) {
         for c in children.get(at).into_iter().flatten() {
             out.push(Thread {
                 depth,

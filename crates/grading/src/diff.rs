@@ -5,27 +5,18 @@ use crate::report::{Event, GradeReport, Status};
 use crate::resolve::Reason;
 use model::fact::Grade;
 use model::{ChinaDate, Points, Seq};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
-fn opt_points<S: Serializer>(p: &Option<Points>, s: S) -> Result<S::Ok, S::Error> {
-    match p {
-        Some(p) => s.serialize_f64(p.as_f64()),
-        None => s.serialize_none(),
-    }
-}
 
 /// One side of a comparison: the question and its answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Side {
-    #[serde(serialize_with = "crate::report::date")]
     pub on: ChinaDate,
-    #[serde(serialize_with = "crate::report::seq")]
     pub known_at_seq: Seq,
     pub rules_id: String,
     pub rules_sha256: String,
     pub in_scope: bool,
     pub grade: Option<Grade>,
-    #[serde(serialize_with = "opt_points")]
     pub score: Option<Points>,
     /// Short account of what decided the grade.
     pub decisive: String,
@@ -50,9 +41,7 @@ impl Side {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DimensionChange {
     pub id: String,
-    #[serde(serialize_with = "opt_points")]
     pub from: Option<Points>,
-    #[serde(serialize_with = "opt_points")]
     pub to: Option<Points>,
 }
 
@@ -77,7 +66,6 @@ pub struct Standing {
 /// A fact whose status differs, or that only one side knows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FactChange {
-    #[serde(serialize_with = "crate::report::seq")]
     pub seq: Seq,
     #[serde(rename = "ref")]
     pub reference: String,

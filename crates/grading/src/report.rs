@@ -2,26 +2,11 @@
 
 use model::fact::Grade;
 use model::{ChinaDate, Points, Seq};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
-fn points<S: Serializer>(p: &Points, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(p.as_f64())
-}
 
-fn opt_points<S: Serializer>(p: &Option<Points>, s: S) -> Result<S::Ok, S::Error> {
-    match p {
-        Some(p) => s.serialize_f64(p.as_f64()),
-        None => s.serialize_none(),
-    }
-}
 
-pub(crate) fn seq<S: Serializer>(q: &Seq, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(q.0)
-}
 
-pub(crate) fn date<S: Serializer>(d: &ChinaDate, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(d)
-}
 
 /// The rule set a report was graded under.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -37,7 +22,6 @@ pub struct RulesRef {
 pub struct Item {
     #[serde(rename = "ref")]
     pub reference: Option<String>,
-    #[serde(serialize_with = "points")]
     pub points: Points,
     /// The deduction rule (rule-set key) that gave the points.
     pub rule: String,
@@ -47,9 +31,7 @@ pub struct Item {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DimensionResult {
     pub id: String,
-    #[serde(serialize_with = "points")]
     pub deduction: Points,
-    #[serde(serialize_with = "points")]
     pub cap: Points,
     pub items: Vec<Item>,
 }
@@ -101,13 +83,11 @@ impl Status {
 /// Every fact of the enterprise known at K, with what it did to the grade.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Event {
-    #[serde(serialize_with = "seq")]
     pub seq: Seq,
     #[serde(rename = "ref")]
     pub reference: String,
     pub kind: model::fact::Kind,
     /// Valid date as corrected.
-    #[serde(serialize_with = "date")]
     pub occurred_on: ChinaDate,
     pub status: Status,
     /// Reason code (DOMAIN.md) when excluded.
@@ -123,14 +103,11 @@ pub struct GradeReport {
     pub enterprise: String,
     pub name: String,
     pub division: String,
-    #[serde(serialize_with = "date")]
     pub on: ChinaDate,
-    #[serde(serialize_with = "seq")]
     pub known_at_seq: Seq,
     pub rules: RulesRef,
     pub in_scope: bool,
     pub grade: Option<Grade>,
-    #[serde(serialize_with = "opt_points")]
     pub score: Option<Points>,
     pub dimensions: Vec<DimensionResult>,
     pub conditions: Vec<ConditionResult>,

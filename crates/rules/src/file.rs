@@ -397,7 +397,7 @@ impl RuleSet {
 fn one_line(s: &str) -> String {
     let mut parts = s.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^' || c == ' '));
     let head = parts.next().unwrap_or("not valid TOML").to_string();
-    match parts.last() {
+    match parts.next_back() {
         Some(last) if last != head => format!("{head} {last}"),
         _ => head,
     }
