@@ -200,3 +200,17 @@ fn bad_requests_exit_2() {
         assert_eq!(String::from_utf8_lossy(&o.stderr).trim().lines().count(), 1, "{args:?}");
     }
 }
+
+#[test]
+fn an_upheld_objection_without_correcting_facts_is_pointed_out() {
+    let (dir, l) = setup();
+    ok(run(&l, &["issue", "--year", "2025"]));
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string();
+    let f = write(dir.path(), "obj.jsonl", &format!(
+        "{{\"kind\":\"objection_filed\",\"ref\":\"OBJ-9\",\"enterprise\":\"{E}\",\"occurred_on\":\"{today}\",\"target\":\"GRADE-2025-{E}-1\",\"grounds\":\"罚款金额有误\"}}\n\
+         {{\"kind\":\"objection_decided\",\"ref\":\"OBJ-9-D\",\"enterprise\":\"{E}\",\"occurred_on\":\"{today}\",\"target\":\"OBJ-9\",\"outcome\":\"upheld\"}}\n"));
+    ok(run(&l, &["import", f.to_str().unwrap()]));
+    let r = json(run(&l, &["review", "OBJ-9-D", "--format", "json"]));
+    assert_eq!(r["current"]["grade"], "C");
+    assert!(r["notes"][0].as_str().unwrap().contains("OBJ-9 was upheld, but no correcting fact"), "{}", r["notes"]);
+}

@@ -107,7 +107,8 @@ pub fn dossier(records: &[Record], uscc: &Uscc, book: &RuleBook, as_of: ChinaDat
     let head = records.last().map(|r| r.seq).unwrap_or(Seq(0));
     let resolved = resolve(records);
     let id = identity(&resolved, as_of);
-    let rules_now = book.in_force(as_of).expect("a rule set is installed");
+    let no_rules = || AppealError::Rejected("no rule set is installed".into());
+    let rules_now = book.in_force(as_of).ok_or_else(no_rules)?;
     let lic = Licences::new(&resolved);
     let licences = resolved
         .facts
@@ -192,7 +193,7 @@ pub fn dossier(records: &[Record], uscc: &Uscc, book: &RuleBook, as_of: ChinaDat
     let mut prev: Option<GradeReport> = None;
     let mut v = start.month_end();
     while v <= as_of {
-        let rules = book.in_force(v).expect("a rule set is installed");
+        let rules = book.in_force(v).ok_or_else(no_rules)?;
         let r = grading::grade(uscc.as_str(), records, v, head, rules);
         history.push(HistoryPoint { on: v, rules_id: rules.id.clone(), grade: r.grade, score: r.score });
         if let Some(p) = &prev {
@@ -227,7 +228,7 @@ fn change(a: &GradeReport, b: &GradeReport) -> GradeChange {
         .facts
         .iter()
         .filter(|f| {
-            let counted = |s: &Option<grading::diff::Standing>| s.as_ref().is_some_and(|s| s.status == Status::Counted);
+            let counted = |s: &Option<grading::diff::FactStanding>| s.as_ref().is_some_and(|s| s.status == Status::Counted);
             counted(&f.from) != counted(&f.to)
         })
         .map(|f| match &f.to {

@@ -34,6 +34,9 @@ pub struct Review {
     pub current: GradeReport,
     /// From the issued report to the current one.
     pub changes: Option<ReportDiff>,
+    /// Things a reviewer should notice, e.g. an upheld objection whose
+    /// correcting facts have not been recorded yet.
+    pub notes: Vec<String>,
 }
 
 /// Reviews the decision `reference` names: a `grade_issued`, or an
@@ -101,7 +104,8 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
         }
     };
     let Some(rules) = rules else {
-        let current = grading::grade(uscc.as_str(), &records, on, head, book.in_force(on).expect("a rule set"));
+        let fallback = book.in_force(on).ok_or_else(|| AppealError::Rejected("no rule set is installed".into()))?;
+        let current = grading::grade(uscc.as_str(), &records, on, head, fallback);
         return Ok(Review {
             asked: reference.to_string(),
             decision,
@@ -109,6 +113,7 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
             issued: None,
             current,
             changes: None,
+            notes: Vec::new(),
         });
     };
     let issued = grading::grade(uscc.as_str(), &records, on, k, rules);
@@ -124,6 +129,12 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
     }
     let current = grading::grade(uscc.as_str(), &records, on, head, rules);
     let changes = diff(&issued, &current);
+    let notes = decision
+        .objections
+        .iter()
+        .filter(|o| matches!(o.decided, Some((_, model::fact::Outcome::Upheld, _))) && changes.facts.is_empty())
+        .map(|o| format!("objection {} was upheld, but no correcting fact recorded since changes the basis of the grade", o.reference))
+        .collect();
     Ok(Review {
         asked: reference.to_string(),
         decision,
@@ -131,5 +142,6 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
         issued: Some(issued),
         current,
         changes: Some(changes),
+        notes,
     })
 }

@@ -2,7 +2,7 @@
 
 use crate::render::columns;
 use appeal::{Dossier, IssueOutcome, Review, WhatIf};
-use grading::diff::{FactChange, Standing};
+use grading::diff::{FactChange, FactStanding};
 use grading::ReportDiff;
 use std::fmt::Write;
 
@@ -10,7 +10,7 @@ fn opt<T: ToString>(x: Option<T>) -> String {
     x.map(|v| v.to_string()).unwrap_or_else(|| "none".into())
 }
 
-fn standing(s: &Option<Standing>) -> String {
+fn standing(s: &Option<FactStanding>) -> String {
     match s {
         None => "(not known)".into(),
         Some(s) => {
@@ -125,6 +125,9 @@ pub fn review(r: &Review) -> String {
             let _ = writeln!(o, "nothing has changed since the decision");
         }
         None => {}
+    }
+    for n in &r.notes {
+        let _ = writeln!(o, "\nnote: {n}");
     }
     if d.objections.is_empty() {
         let _ = writeln!(o, "\nno objections");

@@ -22,6 +22,25 @@ fn list_len(j: Option<&J>) -> usize {
         _ => 0,
     }
 }
+/// A copy of list field `key` of `f` (which the picking predicate ensured).
+fn list_of(f: &Fact, key: &str) -> Vec<J> {
+    match f.get(key) {
+        Some(J::A(xs)) => xs.clone(),
+        _ => unreachable!(),
+    }
+}
+/// The string member `key` of every object in `xs` (`""` where missing).
+fn members(xs: &[J], key: &str) -> Vec<String> {
+    xs.iter()
+        .filter_map(|x| {
+            if let J::O(kv) = x {
+                Some(s(kv.iter().find(|(k, _)| *k == key).map(|(_, v)| v)).to_string())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
 
 struct Picker<'a> {
     g: &'a mut Gen,
@@ -88,6 +107,55 @@ impl Picker<'_> {
         }
         self.g.facts.push(f);
         self.g.facts.len() - 1
+    }
+
+    /// An `act_partially_revoked` of `part` of `target`, in document series `series`.
+    fn partially_revoke(
+        &mut self,
+        target: usize,
+        series: &'static str,
+        part: J,
+        source: &'static str,
+        note: &str,
+    ) {
+        self.correct(
+            "act_partially_revoked",
+            target,
+            doc(series),
+            30,
+            200,
+            vec![("parts", J::A(vec![part]))],
+            source,
+            Some(note),
+        );
+    }
+
+    /// A `credit_repaired` of `target`, `lo..=240` days after it was recorded.
+    fn credit_repaired(&mut self, target: usize, lo: i64, note: &str) {
+        self.correct(
+            "credit_repaired",
+            target,
+            doc("兵信修"),
+            lo,
+            240,
+            vec![],
+            "publicity_system",
+            Some(note),
+        );
+    }
+
+    /// A `record_corrected` of `target` with `fields`.
+    fn record_corrected(&mut self, target: usize, fields: Vec<(&'static str, J)>, note: &str) {
+        self.correct(
+            "record_corrected",
+            target,
+            doc("师市监更正"),
+            30,
+            200,
+            fields,
+            "manual",
+            Some(note),
+        );
     }
 }
 
@@ -167,9 +235,7 @@ pub fn add(g: &mut Gen, rng: &mut Rng, spared: &BTreeSet<String>) -> usize {
             && matches!(f.get("measures"), Some(J::A(ms)) if ms.iter().any(|m| matches!(m, J::O(kv) if kv.iter().any(|(k, _)| *k == "amount_yuan"))))
     };
     for t in p.pick(2, 60, with_fine) {
-        let Some(J::A(ms)) = p.g.facts[t].get("measures").cloned() else {
-            unreachable!()
-        };
+        let ms = list_of(&p.g.facts[t], "measures");
         let changed: Vec<J> = ms
             .into_iter()
             .map(|m| match m {
@@ -218,74 +284,39 @@ pub fn add(g: &mut Gen, rng: &mut Rng, spared: &BTreeSet<String>) -> usize {
     let multi_measure =
         |f: &Fact| f.kind == "administrative_penalty" && list_len(f.get("measures")) >= 2;
     for t in p.pick(2, 60, multi_measure) {
-        let Some(J::A(ms)) = p.g.facts[t].get("measures").cloned() else {
-            unreachable!()
-        };
-        let types: Vec<String> = ms
-            .iter()
-            .filter_map(|m| {
-                if let J::O(kv) = m {
-                    Some(s(kv.iter().find(|(k, _)| *k == "type").map(|(_, v)| v)).to_string())
-                } else {
-                    None
-                }
-            })
-            .collect();
-        let part = types[p.rng.below(types.len() as u64) as usize].clone();
-        p.correct(
-            "act_partially_revoked",
+        let types = members(&list_of(&p.g.facts[t], "measures"), "type");
+        let part = p.rng.pick(&types).clone();
+        p.partially_revoke(
             t,
-            doc("师市监部撤"),
-            30,
-            200,
-            vec![("parts", J::A(vec![J::s(part)]))],
+            "师市监部撤",
+            J::s(part),
             "manual",
-            Some("经行政复议，部分撤销处罚决定"),
+            "经行政复议，部分撤销处罚决定",
         );
     }
     let multi_item = |f: &Fact| failed_sampling(f) && list_len(f.get("failed_items")) >= 2;
     for t in p.pick(2, 60, multi_item) {
-        let Some(J::A(items)) = p.g.facts[t].get("failed_items").cloned() else {
-            unreachable!()
-        };
-        let part = items[p.rng.below(items.len() as u64) as usize].clone();
-        p.correct(
-            "act_partially_revoked",
+        let items = list_of(&p.g.facts[t], "failed_items");
+        let part = p.rng.pick(&items).clone();
+        p.partially_revoke(
             t,
-            doc("兵市监检部撤"),
-            30,
-            200,
-            vec![("parts", J::A(vec![part]))],
+            "兵市监检部撤",
+            part,
             "xpcc_notice",
-            Some("该项目检验方法适用错误，检验结论部分撤销"),
+            "该项目检验方法适用错误，检验结论部分撤销",
         );
     }
     let multi_finding =
         |f: &Fact| f.kind == "supervision_inspection" && list_len(f.get("findings")) >= 2;
     for t in p.pick(2, 60, multi_finding) {
-        let Some(J::A(fs)) = p.g.facts[t].get("findings").cloned() else {
-            unreachable!()
-        };
-        let codes: Vec<String> = fs
-            .iter()
-            .filter_map(|x| {
-                if let J::O(kv) = x {
-                    Some(s(kv.iter().find(|(k, _)| *k == "code").map(|(_, v)| v)).to_string())
-                } else {
-                    None
-                }
-            })
-            .collect();
-        let part = codes[p.rng.below(codes.len() as u64) as usize].clone();
-        p.correct(
-            "act_partially_revoked",
+        let codes = members(&list_of(&p.g.facts[t], "findings"), "code");
+        let part = p.rng.pick(&codes).clone();
+        p.partially_revoke(
             t,
-            doc("八师市监检部撤"),
-            30,
-            200,
-            vec![("parts", J::A(vec![J::s(part)]))],
+            "八师市监检部撤",
+            J::s(part),
             "daily_supervision",
-            Some("复核认定该项检查发现不成立"),
+            "复核认定该项检查发现不成立",
         );
     }
 
@@ -296,32 +327,22 @@ pub fn add(g: &mut Gen, rng: &mut Rng, spared: &BTreeSet<String>) -> usize {
             || f.kind == "public_opinion"
     };
     for t in p.pick(2, 60, misjudged) {
-        p.correct(
-            "record_corrected",
+        p.record_corrected(
             t,
-            doc("师市监更正"),
-            30,
-            200,
             vec![("error", J::s("misjudgment"))],
-            "manual",
-            Some("经核查属误判，原记录作废"),
+            "经核查属误判，原记录作废",
         );
     }
     let serious_finding =
         |f: &Fact| f.kind == "quality_risk_finding" && s(f.get("severity")) == "serious";
     for t in p.pick(1, 60, serious_finding) {
-        p.correct(
-            "record_corrected",
+        p.record_corrected(
             t,
-            doc("师市监更正"),
-            30,
-            200,
             vec![
                 ("error", J::s("error")),
                 ("corrected", J::O(vec![("severity", J::s("general"))])),
             ],
-            "manual",
-            Some("风险等级认定错误，更正为一般风险"),
+            "风险等级认定错误，更正为一般风险",
         );
     }
     let dated = |f: &Fact| {
@@ -330,50 +351,31 @@ pub fn add(g: &mut Gen, rng: &mut Rng, spared: &BTreeSet<String>) -> usize {
     };
     for t in p.pick(2, 60, dated) {
         let new_on = plus(p.g.facts[t].occurred, -p.rng.range(1, 10));
-        p.correct(
-            "record_corrected",
+        p.record_corrected(
             t,
-            doc("师市监更正"),
-            30,
-            200,
             vec![
                 ("error", J::s("clerical")),
                 ("corrected", J::O(vec![("occurred_on", J::date(new_on))])),
             ],
-            "manual",
-            Some("文书日期笔误更正"),
+            "文书日期笔误更正",
         );
     }
     let with_batch = |f: &Fact| f.kind == "sampling_inspection" && f.get("batch").is_some();
     for t in p.pick(1, 60, with_batch) {
         let b = format!("{}-1", s(p.g.facts[t].get("batch")));
-        p.correct(
-            "record_corrected",
+        p.record_corrected(
             t,
-            doc("师市监更正"),
-            30,
-            200,
             vec![
                 ("error", J::s("clerical")),
                 ("corrected", J::O(vec![("batch", J::s(b))])),
             ],
-            "manual",
-            Some("批号录入笔误更正"),
+            "批号录入笔误更正",
         );
     }
 
     // credit_repaired: penalties, list entries, bad credit information.
     for t in p.pick(3, 120, ordinary_penalty) {
-        p.correct(
-            "credit_repaired",
-            t,
-            doc("兵信修"),
-            100,
-            240,
-            vec![],
-            "publicity_system",
-            Some("企业履行处罚决定并作出信用承诺，完成信用修复"),
-        );
+        p.credit_repaired(t, 100, "企业履行处罚决定并作出信用承诺，完成信用修复");
     }
     let listed = |f: &Fact| {
         f.kind == "list_entered"
@@ -383,28 +385,10 @@ pub fn add(g: &mut Gen, rng: &mut Rng, spared: &BTreeSet<String>) -> usize {
             )
     };
     for t in p.pick(2, 90, listed) {
-        p.correct(
-            "credit_repaired",
-            t,
-            doc("兵信修"),
-            60,
-            240,
-            vec![],
-            "publicity_system",
-            Some("信用修复申请经审核通过"),
-        );
+        p.credit_repaired(t, 60, "信用修复申请经审核通过");
     }
     for t in p.pick(2, 60, is("bad_credit_info")) {
-        p.correct(
-            "credit_repaired",
-            t,
-            doc("兵信修"),
-            30,
-            240,
-            vec![],
-            "publicity_system",
-            Some("信用修复申请经审核通过"),
-        );
+        p.credit_repaired(t, 30, "信用修复申请经审核通过");
     }
     p.g.facts.len() - before
 }

@@ -98,6 +98,17 @@ pub enum RefSpec {
     Fixed(String),
 }
 
+impl RefSpec {
+    /// A `Doc` reference of series `prefix` in `year`, numbers `width` wide.
+    pub fn doc(prefix: &'static str, year: i32, width: usize) -> RefSpec {
+        RefSpec::Doc {
+            prefix,
+            year,
+            width,
+        }
+    }
+}
+
 /// One fact line.
 #[derive(Clone, Debug)]
 pub struct Fact {

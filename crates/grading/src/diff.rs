@@ -57,7 +57,7 @@ pub struct VerdictChange {
 
 /// A fact's standing on one side.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Standing {
+pub struct FactStanding {
     pub status: Status,
     pub reason: Option<&'static str>,
     pub by: Option<String>,
@@ -71,8 +71,8 @@ pub struct FactChange {
     pub reference: String,
     pub kind: model::fact::Kind,
     /// `None` = not known on that side.
-    pub from: Option<Standing>,
-    pub to: Option<Standing>,
+    pub from: Option<FactStanding>,
+    pub to: Option<FactStanding>,
     /// The clause behind the `to` side's exclusion, e.g. "Art. 10(2)".
     pub article: Option<&'static str>,
 }
@@ -106,8 +106,8 @@ impl ReportDiff {
     }
 }
 
-fn standing(e: &Event) -> Standing {
-    Standing { status: e.status, reason: e.reason, by: e.by.clone() }
+fn standing(e: &Event) -> FactStanding {
+    FactStanding { status: e.status, reason: e.reason, by: e.by.clone() }
 }
 
 /// Compares two reports of the same enterprise.

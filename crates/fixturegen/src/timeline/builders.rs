@@ -18,7 +18,7 @@ impl Gen {
         let li = if held.is_empty() {
             0
         } else {
-            held[rng.below(held.len() as u64) as usize].0
+            rng.pick(&held).0
         };
         let l = &e.licences[li];
         let p = &CATEGORIES[l.cat].products[l.prod];
@@ -181,11 +181,7 @@ impl Gen {
         let rec = self.rec(rng, on, 0, 12, None);
         let mut f = Fact::new(
             "supervision_inspection",
-            RefSpec::Doc {
-                prefix: "八师市监检",
-                year: on.year(),
-                width: 3,
-            },
+            RefSpec::doc("八师市监检", on.year(), 3),
             &e.uscc,
             on,
             rec,
@@ -231,11 +227,7 @@ impl Gen {
         let o = self.push(
             Fact::new(
                 "rectification_ordered",
-                RefSpec::Doc {
-                    prefix: "师市监责改",
-                    year: on.year(),
-                    width: 3,
-                },
+                RefSpec::doc("师市监责改", on.year(), 3),
                 &e.uscc,
                 on,
                 rec,
@@ -253,11 +245,7 @@ impl Gen {
             let rec = self.rec(rng, x, 0, 8, Some(o));
             let mut f = Fact::new(
                 "rectification_completed",
-                RefSpec::Doc {
-                    prefix: "师市监整改验收",
-                    year: x.year(),
-                    width: 3,
-                },
+                RefSpec::doc("师市监整改验收", x.year(), 3),
                 &e.uscc,
                 x,
                 rec,
@@ -285,11 +273,7 @@ impl Gen {
         let rec = self.rec(rng, on, 1, 15, None);
         let mut f = Fact::new(
             "licence_verification",
-            RefSpec::Doc {
-                prefix: "兵市监证核",
-                year: on.year(),
-                width: 3,
-            },
+            RefSpec::doc("兵市监证核", on.year(), 3),
             &e.uscc,
             on,
             rec,
@@ -359,11 +343,7 @@ impl Gen {
             procedure,
             measures,
             causes,
-            RefSpec::Doc {
-                prefix,
-                year: on.year(),
-                width: 0,
-            },
+            RefSpec::doc(prefix, on.year(), 0),
         )
     }
 
@@ -382,12 +362,41 @@ impl Gen {
             "ordinary",
             measures,
             catalogue::SERIOUS_CAUSES,
-            RefSpec::Doc {
-                prefix: "兵市监处罚",
-                year: on.year(),
-                width: 0,
-            },
+            RefSpec::doc("兵市监处罚", on.year(), 0),
         )
+    }
+
+    /// One `licence_terminated` fact per number in `nos`, dated `on` and
+    /// recorded 1..=`max_lag` days later (and after fact `after`, if any);
+    /// `how` is (document series, mode, note).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn terminate_licences(
+        &mut self,
+        e: &Ent,
+        rng: &mut Rng,
+        on: NaiveDate,
+        nos: Vec<String>,
+        how: (&'static str, &'static str, &'static str),
+        max_lag: i64,
+        after: Option<usize>,
+    ) {
+        let (prefix, mode, note) = how;
+        for no in nos {
+            let rec = self.rec(rng, on, 1, max_lag, after);
+            self.push(
+                Fact::new(
+                    "licence_terminated",
+                    RefSpec::doc(prefix, on.year(), 3),
+                    &e.uscc,
+                    on,
+                    rec,
+                )
+                .f("licence_no", J::s(&no))
+                .f("mode", J::s(mode))
+                .src("xpcc_notice")
+                .note(note),
+            );
+        }
     }
 
     pub fn complaint(&mut self, e: &Ent, rng: &mut Rng, on: NaiveDate) -> usize {
@@ -400,11 +409,7 @@ impl Gen {
         self.push(
             Fact::new(
                 "complaint_verified",
-                RefSpec::Doc {
-                    prefix: "师市监投诉核",
-                    year: on.year(),
-                    width: 4,
-                },
+                RefSpec::doc("师市监投诉核", on.year(), 4),
                 &e.uscc,
                 on,
                 rec,
@@ -425,33 +430,15 @@ impl Gen {
     ) -> usize {
         let (reference, source) = if form == "regulator_notice" {
             if rng.chance(0.6) {
-                (
-                    RefSpec::Doc {
-                        prefix: "兵市监质通",
-                        year: on.year(),
-                        width: 0,
-                    },
-                    "xpcc_notice",
-                )
+                (RefSpec::doc("兵市监质通", on.year(), 0), "xpcc_notice")
             } else {
                 (
-                    RefSpec::Doc {
-                        prefix: "新市监质通",
-                        year: on.year(),
-                        width: 0,
-                    },
+                    RefSpec::doc("新市监质通", on.year(), 0),
                     "provincial_notice",
                 )
             }
         } else {
-            (
-                RefSpec::Doc {
-                    prefix: "师市监舆情专报",
-                    year: on.year(),
-                    width: 3,
-                },
-                "media",
-            )
+            (RefSpec::doc("师市监舆情专报", on.year(), 3), "media")
         };
         let rec = self.rec(rng, on, 1, 15, None);
         let mut f = Fact::new("public_opinion", reference, &e.uscc, on, rec).f("form", J::s(form));
@@ -471,16 +458,18 @@ impl Gen {
         self.push(f.src(source))
     }
 
-    pub(super) fn finding(&mut self, e: &Ent, rng: &mut Rng, on: NaiveDate, severity: &'static str) -> usize {
+    pub(super) fn finding(
+        &mut self,
+        e: &Ent,
+        rng: &mut Rng,
+        on: NaiveDate,
+        severity: &'static str,
+    ) -> usize {
         let rec = self.rec(rng, on, 1, 15, None);
         self.push(
             Fact::new(
                 "quality_risk_finding",
-                RefSpec::Doc {
-                    prefix: "兵市监风险",
-                    year: on.year(),
-                    width: 2,
-                },
+                RefSpec::doc("兵市监风险", on.year(), 2),
                 &e.uscc,
                 on,
                 rec,
@@ -505,11 +494,7 @@ impl Gen {
         let rec = self.rec(rng, on, 1, 15, None);
         let mut f = Fact::new(
             "bad_credit_info",
-            RefSpec::Doc {
-                prefix: "兵信用",
-                year: on.year(),
-                width: 4,
-            },
+            RefSpec::doc("兵信用", on.year(), 4),
             &e.uscc,
             on,
             rec,
@@ -532,76 +517,56 @@ impl Gen {
         removal: Option<i64>,
         year: i32,
     ) -> usize {
-        let (reference, source, note) = match list {
+        // Entry and removal series, number width (None: a court case), source, note.
+        let (entered, removed, width, source, note) = match list {
             "abnormal_operations" => (
-                RefSpec::Doc {
-                    prefix: "八师市监异列",
-                    year: on.year(),
-                    width: 4,
-                },
+                "八师市监异列",
+                "八师市监异移",
+                Some(4),
                 "publicity_system",
                 "通过登记的住所或者经营场所无法联系，列入经营异常名录",
             ),
             "serious_violation" => (
-                RefSpec::Doc {
-                    prefix: "兵市监严违列",
-                    year: on.year(),
-                    width: 0,
-                },
+                "兵市监严违列",
+                "兵市监严违移",
+                Some(0),
                 "publicity_system",
                 "因生产销售不合格产品受到较重行政处罚，列入严重违法失信名单",
             ),
             "judgment_defaulter" => (
-                RefSpec::Court {
-                    court: "兵0801执",
-                    year: on.year(),
-                },
+                "兵0801执",
+                "兵0801执恢",
+                None,
                 "court",
                 "有履行能力而拒不履行生效法律文书确定的义务",
             ),
             _ => (
-                RefSpec::Doc {
-                    prefix: "八师应急黑",
-                    year: on.year(),
-                    width: 0,
-                },
+                "八师应急黑",
+                "八师应急黑移",
+                Some(0),
                 "manual",
                 "列入安全生产领域失信联合惩戒“黑名单”",
             ),
         };
+        let reference = |series: &'static str, day: NaiveDate| match width {
+            Some(w) => RefSpec::doc(series, day.year(), w),
+            None => RefSpec::Court {
+                court: series,
+                year: day.year(),
+            },
+        };
         let rec = self.rec(rng, on, 1, 12, None);
         let l = self.push(
-            Fact::new("list_entered", reference, &e.uscc, on, rec)
+            Fact::new("list_entered", reference(entered, on), &e.uscc, on, rec)
                 .f("list", J::s(list))
                 .src(source)
                 .note(note),
         );
         let removed_on = removal.map(|r| plus(on, r)).filter(|x| *x <= last_day());
         if let Some(x) = removed_on {
-            let reference = match list {
-                "abnormal_operations" => RefSpec::Doc {
-                    prefix: "八师市监异移",
-                    year: x.year(),
-                    width: 4,
-                },
-                "serious_violation" => RefSpec::Doc {
-                    prefix: "兵市监严违移",
-                    year: x.year(),
-                    width: 0,
-                },
-                "judgment_defaulter" => RefSpec::Court {
-                    court: "兵0801执恢",
-                    year: x.year(),
-                },
-                _ => RefSpec::Doc {
-                    prefix: "八师应急黑移",
-                    year: x.year(),
-                    width: 0,
-                },
-            };
             let rec = self.rec(rng, x, 0, 10, Some(l));
             self.push(
-                Fact::new("list_removed", reference, &e.uscc, x, rec)
+                Fact::new("list_removed", reference(removed, x), &e.uscc, x, rec)
                     .target(l)
                     .src(source),
             );

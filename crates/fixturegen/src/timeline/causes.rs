@@ -4,59 +4,90 @@
 
 use super::*;
 
+/// Levels of a failed sampling in a B or C story.
+const LEVELS_BC: &[(&str, u32)] = &[
+    ("national", 15),
+    ("provincial", 20),
+    ("xpcc", 40),
+    ("division", 25),
+];
+/// Levels of a failed sampling in a D story.
+const LEVELS_D: &[(&str, u32)] = &[
+    ("national", 20),
+    ("provincial", 20),
+    ("xpcc", 40),
+    ("division", 20),
+];
+
+/// A late rectification with probability `p_late`, else one never completed.
+fn late_or_never(rng: &mut Rng, p_late: f64) -> Timely {
+    if rng.chance(p_late) {
+        Timely::Late
+    } else {
+        Timely::Never
+    }
+}
+
 impl Gen {
-    /// Latest date for an adverse event whose rectification must finish
-    /// within the year.
-    pub(super) fn early_window(
-        ys: NaiveDate,
-        ye: NaiveDate,
-        year: i32,
-        need: i64,
-    ) -> Option<(NaiveDate, NaiveDate)> {
+    /// Start of a cause's story and the latest start allowed: an adverse event
+    /// whose rectification (`need` days) must finish within the year.
+    fn story_start(rng: &mut Rng, span: Span, need: i64) -> Option<(NaiveDate, NaiveDate)> {
+        let Span { year, ys, ye } = span;
         let hi = d(year, 9, 30).min(plus(ye, -need));
         if hi >= ys {
-            Some((ys, hi))
+            Some((rand_date(rng, ys, hi), hi))
         } else {
             None
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A failed sampling at `level` with `extra` failed items beyond the
+    /// usual draw, counted in `made`.
+    fn failed_sampling(
+        &mut self,
+        e: &Ent,
+        rng: &mut Rng,
+        on: NaiveDate,
+        level: &'static str,
+        extra: usize,
+        made: &mut Made,
+    ) -> usize {
+        let nf = n_items(rng) + extra;
+        let s = self.sampling(e, rng, on, level, nf, false, None);
+        made.samplings += 1;
+        s
+    }
+
+    /// A date `lo..=hi` days after fact `i` was recorded.
+    fn after_recorded(&self, rng: &mut Rng, i: usize, lo: i64, hi: i64) -> NaiveDate {
+        plus(self.facts[i].recorded.date(), rng.range(lo, hi))
+    }
+
     pub(super) fn b_cause(
         &mut self,
         e: &mut Ent,
         rng: &mut Rng,
         c: BCause,
-        year: i32,
-        ys: NaiveDate,
-        ye: NaiveDate,
+        span: Span,
         budget: &mut i64,
-        ns: &mut i64,
-        ni: &mut i64,
+        made: &mut Made,
     ) -> bool {
-        let limit = d(year, 12, 20).min(ye);
-        let Some((lo, hi)) = Self::early_window(ys, ye, year, 100) else {
+        let Span { year, ye, .. } = span;
+        let limit = rectify_limit(year, ye);
+        let Some((on, _)) = Self::story_start(rng, span, 100) else {
             return false;
         };
-        let on = rand_date(rng, lo, hi);
         match c {
             BCause::SampFail if *budget >= 10 => {
-                let level = *rng.weighted(&[
-                    ("national", 15),
-                    ("provincial", 20),
-                    ("xpcc", 40),
-                    ("division", 25),
-                ]);
-                let nf = n_items(rng);
-                let s = self.sampling(e, rng, on, level, nf, false, None);
-                *ns += 1;
+                let level = *rng.weighted(LEVELS_BC);
+                let s = self.failed_sampling(e, rng, on, level, 0, made);
                 *budget -= 10;
                 if rng.chance(0.45) {
                     let (_, done) = self.rectify(e, rng, s, Timely::OnTime, limit);
                     if let Some(c) = done {
                         if rng.chance(0.75) {
                             self.recheck(e, rng, s, c, ye, false);
-                            *ns += 1;
+                            made.samplings += 1;
                         }
                     }
                 }
@@ -67,7 +98,7 @@ impl Gen {
                 let findings = self.draw_findings(rng, serious);
                 let kind = *rng.weighted(&[("routine", 5), ("random", 3), ("special", 2)]);
                 let i = self.inspection(e, rng, on, kind, "issues_found", &findings);
-                *ni += 1;
+                made.inspections += 1;
                 *budget -= if serious { 8 } else { 3 };
                 let nonconf = findings.iter().any(|(c, _)| c.starts_with("nonconforming"));
                 if nonconf || rng.chance(0.2) {
@@ -93,11 +124,9 @@ impl Gen {
                 true
             }
             BCause::VerifFail if *budget >= 10 && e.licensed => {
-                let held = e.held_on(on);
-                let Some((_, t)) = held.first() else {
+                let Some(no) = e.licence_nos_on(on).into_iter().next() else {
                     return false;
                 };
-                let no = t.licence_no.clone();
                 let v = self.verification(e, rng, on, &no, true);
                 *budget -= 10;
                 let (_, done) = self.rectify(e, rng, v, Timely::OnTime, limit);
@@ -112,11 +141,9 @@ impl Gen {
                 true
             }
             BCause::BadCredit => {
-                let until = if rng.chance(0.6) {
-                    Some(rand_date(rng, d(year + 1, 1, 15), d(year + 3, 12, 31)))
-                } else {
-                    None
-                };
+                let until = rng
+                    .chance(0.6)
+                    .then(|| rand_date(rng, d(year + 1, 1, 15), d(year + 3, 12, 31)));
                 self.bad_credit(e, rng, on, until);
                 true
             }
@@ -133,43 +160,32 @@ impl Gen {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn c_cause(
         &mut self,
         e: &mut Ent,
         rng: &mut Rng,
         c: CCause,
-        year: i32,
-        ys: NaiveDate,
-        ye: NaiveDate,
-        ns: &mut i64,
-        ni: &mut i64,
+        span: Span,
+        made: &mut Made,
     ) -> bool {
-        let limit = d(year, 12, 20).min(ye);
-        let Some((lo, hi)) = Self::early_window(ys, ye, year, 100) else {
+        let Span { year, ye, .. } = span;
+        let limit = rectify_limit(year, ye);
+        let Some((on, hi)) = Self::story_start(rng, span, 100) else {
             return false;
         };
-        let on = rand_date(rng, lo, hi);
-        let level = *rng.weighted(&[
-            ("national", 15),
-            ("provincial", 20),
-            ("xpcc", 40),
-            ("division", 25),
-        ]);
+        let level = *rng.weighted(LEVELS_BC);
         match c {
             CCause::PenaltyMild => {
                 let mut on_p = on;
                 if rng.chance(0.5) {
-                    let nf = n_items(rng);
-                    let s = self.sampling(e, rng, on, level, nf, false, None);
-                    *ns += 1;
-                    on_p = plus(self.facts[s].recorded.date(), rng.range(15, 45));
+                    let s = self.failed_sampling(e, rng, on, level, 0, made);
+                    on_p = self.after_recorded(rng, s, 15, 45);
                 }
                 // A mild ordinary-procedure penalty is publicized for 3 months
                 // only (and is no basis after that), so it is dated in the last
                 // quarter; simple-procedure ones count all year.
                 let late_lo = d(year, 10, 2).max(on_p);
-                let late_hi = d(year, 12, 20).min(ye);
+                let late_hi = limit;
                 let r = rng.below(10);
                 let (proc_, measures) = if r < 4 || late_lo > late_hi {
                     if rng.chance(0.6) {
@@ -197,15 +213,9 @@ impl Gen {
                 true
             }
             CCause::Overdue => {
-                let timely = if rng.chance(0.6) {
-                    Timely::Late
-                } else {
-                    Timely::Never
-                };
+                let timely = late_or_never(rng, 0.6);
                 if rng.chance(0.65) {
-                    let nf = n_items(rng);
-                    let s = self.sampling(e, rng, on, level, nf, false, None);
-                    *ns += 1;
+                    let s = self.failed_sampling(e, rng, on, level, 0, made);
                     self.rectify(e, rng, s, timely, limit);
                 } else {
                     let mut findings = self.draw_findings(rng, false);
@@ -214,7 +224,7 @@ impl Gen {
                     }
                     findings.dedup_by_key(|f| f.0);
                     let i = self.inspection(e, rng, on, "routine", "issues_found", &findings);
-                    *ni += 1;
+                    made.inspections += 1;
                     // Completed late but before year end, so A2/B2 still hold
                     // on 31 December and only the overdue raise applies.
                     self.rectify(e, rng, i, Timely::Late, d(year, 10, 31).min(limit));
@@ -228,18 +238,14 @@ impl Gen {
                     _ => "other_blacklist",
                 };
                 let p_removed = if c == CCause::Abnormal { 0.8 } else { 0.6 };
-                let removal = if rng.chance(p_removed) {
-                    Some(rng.range(20, 240))
-                } else {
-                    None
-                };
+                let removal = rng.chance(p_removed).then(|| rng.range(20, 240));
                 self.list(e, rng, on, list, removal, year);
                 true
             }
             CCause::RefusedOnce if self.refused_once < 2 => {
                 self.refused_once += 1;
                 self.inspection(e, rng, on, "special", "refused", &[]);
-                *ni += 1;
+                made.inspections += 1;
                 true
             }
             CCause::LowScore => {
@@ -249,9 +255,7 @@ impl Gen {
                     } else {
                         rand_date(rng, on, plus(on, 60))
                     };
-                    let nf = n_items(rng);
-                    let s = self.sampling(e, rng, on_k, level, nf, false, None);
-                    *ns += 1;
+                    let s = self.failed_sampling(e, rng, on_k, level, 0, made);
                     if rng.chance(0.3) {
                         self.rectify(e, rng, s, Timely::OnTime, limit);
                     }
@@ -259,14 +263,12 @@ impl Gen {
                 let findings = vec![("other", false)];
                 let on_i = rand_date(rng, on, hi.max(on));
                 self.inspection(e, rng, on_i, "routine", "issues_found", &findings);
-                *ni += 1;
+                made.inspections += 1;
                 true
             }
             CCause::Suspend => {
-                let nf = n_items(rng);
-                let s = self.sampling(e, rng, on, level, nf, false, None);
-                *ns += 1;
-                let on_p = plus(self.facts[s].recorded.date(), rng.range(10, 40));
+                let s = self.failed_sampling(e, rng, on, level, 0, made);
+                let on_p = self.after_recorded(rng, s, 10, 40);
                 let measures = vec![
                     ("suspend_production", None),
                     ("fine", Some(rng.range(3, 15) * 10000)),
@@ -296,29 +298,20 @@ impl Gen {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn d_cause(
         &mut self,
         e: &mut Ent,
         rng: &mut Rng,
         c: DCause,
-        year: i32,
-        ys: NaiveDate,
-        ye: NaiveDate,
-        ns: &mut i64,
-        ni: &mut i64,
+        span: Span,
+        made: &mut Made,
     ) -> bool {
-        let limit = d(year, 12, 20).min(ye);
-        let Some((lo, hi)) = Self::early_window(ys, ye, year, 150) else {
+        let Span { year, ye, .. } = span;
+        let limit = rectify_limit(year, ye);
+        let Some((on, _)) = Self::story_start(rng, span, 150) else {
             return false;
         };
-        let on = rand_date(rng, lo, hi);
-        let level = *rng.weighted(&[
-            ("national", 20),
-            ("provincial", 20),
-            ("xpcc", 40),
-            ("division", 20),
-        ]);
+        let level = *rng.weighted(LEVELS_D);
         match c {
             DCause::SerViol => {
                 let mut fine = vec![
@@ -330,32 +323,18 @@ impl Gen {
                 }
                 let p = self.penalty(e, rng, on, "ordinary", &fine, catalogue::SERIOUS_CAUSES);
                 if rng.chance(0.6) {
-                    let t = if rng.chance(0.5) {
-                        Timely::Late
-                    } else {
-                        Timely::Never
-                    };
+                    let t = late_or_never(rng, 0.5);
                     self.rectify(e, rng, p, t, limit);
                 }
-                let on_l = plus(self.facts[p].recorded.date(), rng.range(10, 40));
-                let removal = if rng.chance(0.7) {
-                    Some(rng.range(365, 700))
-                } else {
-                    None
-                };
+                let on_l = self.after_recorded(rng, p, 10, 40);
+                let removal = rng.chance(0.7).then(|| rng.range(365, 700));
                 self.list(e, rng, on_l, "serious_violation", removal, year);
                 true
             }
             DCause::RevokedPenalty if e.licensed => {
-                let nf = n_items(rng) + 1;
-                let s = self.sampling(e, rng, on, level, nf, false, None);
-                *ns += 1;
-                let on_p = plus(self.facts[s].recorded.date(), rng.range(30, 80));
-                let held: Vec<String> = e
-                    .held_on(on_p)
-                    .iter()
-                    .map(|(_, t)| t.licence_no.clone())
-                    .collect();
+                let s = self.failed_sampling(e, rng, on, level, 1, made);
+                let on_p = self.after_recorded(rng, s, 30, 80);
+                let held = e.licence_nos_on(on_p);
                 if held.is_empty() {
                     return false;
                 }
@@ -368,26 +347,12 @@ impl Gen {
                 self.facts[p].note =
                     Some("责令停止生产，没收违法所得，并处罚款，吊销生产许可证".into());
                 let on_t = plus(on_p, rng.range(0, 3));
-                for no in held {
-                    let rec = self.rec(rng, on_t, 1, 10, Some(p));
-                    self.push(
-                        Fact::new(
-                            "licence_terminated",
-                            RefSpec::Doc {
-                                prefix: "兵市监许吊",
-                                year: on_t.year(),
-                                width: 3,
-                            },
-                            &e.uscc,
-                            on_t,
-                            rec,
-                        )
-                        .f("licence_no", J::s(&no))
-                        .f("mode", J::s("revoked_penalty"))
-                        .src("xpcc_notice")
-                        .note("依据行政处罚决定吊销生产许可证"),
-                    );
-                }
+                let how = (
+                    "兵市监许吊",
+                    "revoked_penalty",
+                    "依据行政处罚决定吊销生产许可证",
+                );
+                self.terminate_licences(e, rng, on_t, held, how, 10, Some(p));
                 if rng.chance(0.5) {
                     self.rectify(e, rng, s, Timely::Never, limit);
                 }
@@ -396,37 +361,19 @@ impl Gen {
                 true
             }
             DCause::Fraud if e.licensed => {
-                let held: Vec<String> = e
-                    .held_on(on)
-                    .iter()
-                    .map(|(_, t)| t.licence_no.clone())
-                    .collect();
+                let held = e.licence_nos_on(on);
                 let Some(first) = held.first().cloned() else {
                     return false;
                 };
                 let v = self.verification(e, rng, on, &first, true);
                 self.facts[v].note = Some("核查发现企业申请材料中检验报告系伪造".into());
-                let on_t = plus(self.facts[v].recorded.date(), rng.range(20, 60));
-                for no in held {
-                    let rec = self.rec(rng, on_t, 1, 10, Some(v));
-                    self.push(
-                        Fact::new(
-                            "licence_terminated",
-                            RefSpec::Doc {
-                                prefix: "兵市监许撤销",
-                                year: on_t.year(),
-                                width: 3,
-                            },
-                            &e.uscc,
-                            on_t,
-                            rec,
-                        )
-                        .f("licence_no", J::s(&no))
-                        .f("mode", J::s("withdrawn_fraud"))
-                        .src("xpcc_notice")
-                        .note("以欺骗手段取得生产许可证，依法撤销"),
-                    );
-                }
+                let on_t = self.after_recorded(rng, v, 20, 60);
+                let how = (
+                    "兵市监许撤销",
+                    "withdrawn_fraud",
+                    "以欺骗手段取得生产许可证，依法撤销",
+                );
+                self.terminate_licences(e, rng, on_t, held, how, 10, Some(v));
                 let measures = vec![("fine", Some(rng.range(1, 3) * 10000))];
                 self.penalty(
                     e,
@@ -441,24 +388,18 @@ impl Gen {
                 true
             }
             DCause::FailedRecheck => {
-                let nf = n_items(rng);
-                let s = self.sampling(e, rng, on, level, nf, false, None);
-                *ns += 1;
+                let s = self.failed_sampling(e, rng, on, level, 0, made);
                 let (_, done) = self.rectify(e, rng, s, Timely::OnTime, limit);
                 let Some(c) = done else { return false };
                 let r = self.recheck(e, rng, s, c, ye, true);
-                *ns += 1;
+                made.samplings += 1;
                 if let Some(r) = r {
                     if rng.chance(0.5) {
-                        let t = if rng.chance(0.5) {
-                            Timely::Late
-                        } else {
-                            Timely::Never
-                        };
+                        let t = late_or_never(rng, 0.5);
                         self.rectify(e, rng, r, t, limit);
                     }
                     if rng.chance(0.5) {
-                        let on_p = plus(self.facts[r].recorded.date(), rng.range(10, 30));
+                        let on_p = self.after_recorded(rng, r, 10, 30);
                         if on_p <= ye {
                             let measures = vec![("fine", Some(rng.range(5, 40) * 5000))];
                             self.penalty(
@@ -478,11 +419,11 @@ impl Gen {
             }
             DCause::RefusedTwice => {
                 let a = self.inspection(e, rng, on, "special", "refused", &[]);
-                let on2 = plus(self.facts[a].recorded.date(), rng.range(10, 40));
+                let on2 = self.after_recorded(rng, a, 10, 40);
                 let b = self.inspection(e, rng, on2.min(ye), "special", "refused", &[]);
                 self.facts[b].note = Some("第二次拒绝接受监督检查，已移交执法部门".into());
-                *ni += 2;
-                let on_p = plus(self.facts[b].recorded.date(), rng.range(5, 20));
+                made.inspections += 2;
+                let on_p = self.after_recorded(rng, b, 5, 20);
                 if on_p <= ye {
                     let amount = rng.range(2, 9) * 10000;
                     self.penalty(
@@ -508,7 +449,7 @@ impl Gen {
                 self.rectify(e, rng, f, Timely::Late, limit);
                 let on_m = plus(on, rng.range(0, 2));
                 self.opinion(e, rng, on_m, "media_exposure", true);
-                let on_p = plus(self.facts[f].recorded.date(), rng.range(20, 60));
+                let on_p = self.after_recorded(rng, f, 20, 60);
                 let measures = vec![
                     ("suspend_production", None),
                     ("fine", Some(rng.range(20, 60) * 10000)),
@@ -525,10 +466,8 @@ impl Gen {
                 true
             }
             DCause::Criminal => {
-                let nf = n_items(rng) + 1;
-                let s = self.sampling(e, rng, on, level, nf, false, None);
-                *ns += 1;
-                let on_p = plus(self.facts[s].recorded.date(), rng.range(20, 60));
+                let s = self.failed_sampling(e, rng, on, level, 1, made);
+                let on_p = self.after_recorded(rng, s, 20, 60);
                 let measures = vec![
                     ("confiscation", None),
                     ("fine", Some(rng.range(15, 50) * 10000)),
