@@ -83,16 +83,21 @@ fn issue_review_correct_object_and_review_again() {
     let pen = facts.iter().find(|f| f["ref"] == "PEN-1").expect("the penalty's status changed");
     assert_eq!((pen["from"]["status"].as_str(), pen["to"]["reason"].as_str(), pen["to"]["by"].as_str(), pen["article"].as_str()), (Some("counted"), Some("revoked"), Some("REV-1"), Some("Art. 10(2)")));
     let objection = &r["decision"]["objections"][0];
-    assert_eq!((objection["ref"].as_str(), objection["decided"][1].as_str()), (Some("OBJ-1"), Some("upheld")));
+    assert_eq!((objection["ref"].as_str(), objection["decided"]["outcome"].as_str()), (Some("OBJ-1"), Some("upheld")));
     let table = ok(run(&l, &["review", &decision]));
     assert!(table.contains("reproduction: OK") && table.contains("the grade CHANGES") && table.contains("upheld"), "{table}");
+    // An objection is decided once.
+    let twice = write(dir.path(), "twice.jsonl", &format!("{{\"kind\":\"objection_decided\",\"ref\":\"OBJ-1-D2\",\"enterprise\":\"{E}\",\"occurred_on\":\"{today}\",\"target\":\"OBJ-1\",\"outcome\":\"rejected\"}}\n"));
+    let o = run(&l, &["import", twice.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already decided by \"OBJ-1-D\""));
 
     // Superseding records a new decision that names the old one.
     let s = json(run(&l, &["issue", "--year", "2025", "--supersede", "--format", "json"]));
     assert_eq!(s["superseding"].as_u64(), Some(2));
     let r2 = json(run(&l, &["review", &format!("GRADE-2025-{E}-2"), "--format", "json"]));
     assert_eq!((r2["decision"]["decision"]["grade"].as_str(), r2["decision"]["decision"]["supersedes"].as_str()), (Some("A"), Some(decision.as_str())));
-    let d = json(run(&l, &["dossier", E, "--as-of", "2026-03-31", "--format", "json"]));
+    let d = json(run(&l, &["dossier", E, "--format", "json"]));
     assert_eq!(d["decisions"][0]["superseded_by"].as_str(), Some(format!("GRADE-2025-{E}-2").as_str()));
 }
 
@@ -123,7 +128,11 @@ fn a_tampered_rule_file_or_ledger_value_is_a_loud_mismatch() {
         if let model::fact::Body::AdministrativePenalty(p) = &mut rec.fact.body {
             p.measures[0].amount_yuan = Some(model::Yuan::from_yuan(50_000));
         }
-        tree.insert(key, rec.encode().unwrap()).unwrap();
+        // Reseal it with a fresh hash, as a careful forger would: the next
+        // record's link still names the old hash.
+        let forged = model::Record::seal(rec.seq, rec.recorded_at, rec.fact.clone(), rec.prev_hash).unwrap();
+        assert!(forged.hash_is_valid() && forged.hash != rec.hash);
+        tree.insert(key, forged.encode().unwrap()).unwrap();
         db.flush().unwrap();
     }
     write(dir.path(), "rules.toml", &rules);
@@ -167,6 +176,10 @@ fn dossier_threads_corrections_and_tracks_the_grade_history() {
     assert_eq!((d["name"].as_str(), d["licences"][0]["held_on_date"].as_bool()), (Some("企业1"), Some(true)));
     let pen = d["facts"].as_array().unwrap().iter().find(|f| f["ref"] == "PEN-1").unwrap();
     assert_eq!(pen["threads"][0]["ref"], "REV-1");
+    assert!(pen["threads"][0]["recorded_at"].as_str().unwrap().ends_with('Z'), "recorded times are RFC 3339");
+    let early = json(run(&l, &["dossier", E, "--as-of", "2025-01-31", "--format", "json"]));
+    assert!(early["facts"].as_array().unwrap().iter().all(|f| f["occurred_on"].as_str().unwrap() <= "2025-01-31"));
+    assert!(!early["facts"].to_string().contains("PEN-1"), "a fact dated after --as-of is not in the file as of then");
     let history = d["history"].as_array().unwrap();
     assert_eq!(history.first().unwrap()["on"], "2020-02-29");
     assert_eq!(history.last().unwrap()["on"], "2026-02-28");
@@ -194,6 +207,7 @@ fn bad_requests_exit_2() {
         vec!["dossier", E, "--as-of", "2099-01-01"],
         vec!["what-if", E, "--on", "2025-12-31", "--with", "/no/such/file.jsonl"],
         vec!["issue", "--year", "2999"],
+        vec!["issue", "--year", "2019"],
     ] {
         let o = run(&l, &args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));

@@ -28,8 +28,17 @@ pub struct Objection {
     pub seq: u64,
     pub filed_on: ChinaDate,
     pub grounds: String,
-    /// (ref of the decision on it, outcome, date).
-    pub decided: Option<(String, Outcome, ChinaDate)>,
+    /// The decision on it, once taken.
+    pub decided: Option<Ruling>,
+}
+
+/// An `objection_decided` fact.
+#[derive(Clone, Debug, Serialize)]
+pub struct Ruling {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub outcome: Outcome,
+    pub on: ChinaDate,
 }
 
 /// The decisions among one enterprise's records (seq order), with their
@@ -74,7 +83,7 @@ pub fn decisions(records: &[Record]) -> Vec<Decision> {
             Body::ObjectionDecided(x) => {
                 for d in &mut out {
                     if let Some(o) = d.objections.iter_mut().find(|o| o.reference == x.target) {
-                        o.decided = Some((r.fact.reference.clone(), x.outcome, r.fact.occurred_on));
+                        o.decided = Some(Ruling { reference: r.fact.reference.clone(), outcome: x.outcome, on: r.fact.occurred_on });
                     }
                 }
             }

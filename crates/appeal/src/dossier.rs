@@ -100,11 +100,14 @@ pub struct Dossier {
 
 
 /// Builds the dossier of `uscc` as of `as_of` with everything known now.
-pub fn dossier(records: &[Record], uscc: &Uscc, book: &RuleBook, as_of: ChinaDate) -> Result<Dossier, AppealError> {
+/// `records` are the enterprise's records known at `head` (the ledger head).
+/// Facts and decisions dated after `as_of` are left out of the listing;
+/// corrections stay threaded under their targets whatever their date, as they
+/// act on the target for every date.
+pub fn dossier(records: &[Record], uscc: &Uscc, book: &RuleBook, as_of: ChinaDate, head: Seq) -> Result<Dossier, AppealError> {
     if records.is_empty() {
         return Err(AppealError::Rejected(format!("the ledger has no fact of enterprise {uscc}")));
     }
-    let head = records.last().map(|r| r.seq).unwrap_or(Seq(0));
     let resolved = resolve(records);
     let id = identity(&resolved, as_of);
     let no_rules = || AppealError::Rejected("no rule set is installed".into());
@@ -163,6 +166,7 @@ pub fn dossier(records: &[Record], uscc: &Uscc, book: &RuleBook, as_of: ChinaDat
     let mut facts: Vec<FactEntry> = records
         .iter()
         .filter(|r| r.fact.body.target().is_none_or(|t| !by_ref.contains_key(t)) && r.fact.kind() != Kind::GradeIssued)
+        .filter(|r| r.fact.occurred_on <= as_of)
         .map(|r| {
             let mut threads = Vec::new();
             thread(&r.fact.reference, 1, &children, &mut threads);
@@ -214,7 +218,7 @@ pub fn dossier(records: &[Record], uscc: &Uscc, book: &RuleBook, as_of: ChinaDat
         known_at_seq: head,
         licences,
         facts,
-        decisions: decisions(records),
+        decisions: decisions(records).into_iter().filter(|d| d.issued_on <= as_of).collect(),
         history,
         changes,
     })

@@ -23,6 +23,9 @@ pub struct IssueOutcome {
     pub records: Vec<Record>,
     /// How many of them replace an earlier decision.
     pub superseding: usize,
+    /// Earlier decisions of the year left standing: their enterprise is no
+    /// longer in scope on V, so no new decision replaces them.
+    pub unreplaced: Vec<String>,
     pub distribution: BTreeMap<Grade, usize>,
 }
 
@@ -32,24 +35,35 @@ pub struct IssueOutcome {
 /// new record names the decision it replaces.
 pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: Timestamp) -> Result<IssueOutcome, AppealError> {
     let on = ChinaDate::from_ymd(year, 12, 31)
-        .filter(|d| d.year() >= 1990 && *d < now.china_date())
-        .ok_or_else(|| AppealError::Rejected(format!("year {year} cannot be issued: its 31 December must be a past date")))?;
+        .filter(|d| *d < now.china_date())
+        .ok_or_else(|| AppealError::Rejected(format!("year {year} cannot be issued: its 31 December is not a past date")))?;
     let head = ledger.head()?;
     if head.recorded_at.is_some_and(|t| t > now) {
         return Err(AppealError::Rejected(format!("the clock ({now}) is behind the ledger head's recorded time")));
     }
     let by_enterprise = ledger.all_by_enterprise(head.seq)?;
+    let first = by_enterprise.values().flatten().map(|r| r.fact.occurred_on).min();
+    if first.is_none_or(|f| on < f) {
+        return Err(AppealError::Rejected(format!(
+            "year {year} is outside the ledger's range (its first fact is dated {})",
+            first.map(|f| f.to_string()).unwrap_or_else(|| "never: the ledger is empty".into())
+        )));
+    }
     let issued_on = now.china_date();
     let mut facts = Vec::new();
     let mut superseding = 0;
     let mut earlier_total = 0;
     let mut distribution = BTreeMap::new();
+    let mut unreplaced = Vec::new();
     for (uscc, records) in &by_enterprise {
         let earlier: Vec<_> = decisions(records).into_iter().filter(|d| d.decision.year == year).collect();
         earlier_total += earlier.len();
         let current = earlier.iter().filter(|d| d.superseded_by.is_none()).max_by_key(|d| d.seq);
         let report = grading::grade(uscc.as_str(), records, on, head.seq, rules);
-        let (Some(grade), Some(score)) = (report.grade, report.score) else { continue };
+        let (Some(grade), Some(score)) = (report.grade, report.score) else {
+            unreplaced.extend(current.map(|d| d.reference.clone()));
+            continue;
+        };
         *distribution.entry(grade).or_default() += 1;
         if current.is_some() {
             superseding += 1;
@@ -85,6 +99,9 @@ pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: 
             "{year} was already issued ({earlier_total} decision records); give --supersede to record new decisions that replace them"
         )));
     }
+    if facts.is_empty() {
+        return Err(AppealError::Rejected(format!("no enterprise is in scope on {on} under {}; nothing to issue", rules.id)));
+    }
     let records = ledger.append(facts)?;
     Ok(IssueOutcome {
         year,
@@ -95,6 +112,7 @@ pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: 
         rules_sha256: rules.sha256.clone(),
         records,
         superseding,
+        unreplaced,
         distribution,
     })
 }

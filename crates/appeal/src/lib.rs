@@ -12,7 +12,7 @@ mod review;
 mod summary;
 mod whatif;
 
-pub use decisions::{Decision, Objection};
+pub use decisions::{Decision, Objection, Ruling};
 pub use dossier::{dossier, Dossier, FactEntry, GradeChange, HistoryPoint, LicenceView, Thread};
 pub use issue::{issue, IssueOutcome};
 pub use review::{review, Reproduction, Review};

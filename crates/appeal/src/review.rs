@@ -55,7 +55,7 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
         },
         _ => {
             return Err(AppealError::Rejected(format!(
-                "{reference:?} is a {}; review takes a grade_issued, objection_filed or objection_decided ref",
+                "{reference:?} is a fact of kind {}; review takes a grade_issued, objection_filed or objection_decided ref",
                 record.fact.kind()
             )))
         }
@@ -79,12 +79,18 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
         None if k.0 == 0 && g.head_hash == hex::encode([0u8; 32]) => {}
         None => problems.push(format!("the ledger has no record at seq {k}, the decision's knowledge cut")),
     }
+    // A record altered and resealed breaks the link from the next record; a
+    // whole resealed suffix changes the hash at K, checked above.
     for r in records.iter().filter(|r| r.seq <= k) {
-        let linked = match r.seq.0 {
+        let back = match r.seq.0 {
             1 => r.prev_hash == [0u8; 32],
             n => ledger.record(Seq(n - 1))?.is_some_and(|p| p.hash == r.prev_hash),
         };
-        if !r.hash_is_valid() || !linked {
+        let forward = match ledger.record(Seq(r.seq.0 + 1))? {
+            Some(next) => next.prev_hash == r.hash,
+            None => r.seq == head,
+        };
+        if !r.hash_is_valid() || !back || !forward {
             problems.push(format!("record seq {} ({}) no longer matches the hash chain: the ledger was altered", r.seq, r.fact.reference));
         }
     }
@@ -106,6 +112,7 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
     let Some(rules) = rules else {
         let fallback = book.in_force(on).ok_or_else(|| AppealError::Rejected("no rule set is installed".into()))?;
         let current = grading::grade(uscc.as_str(), &records, on, head, fallback);
+        let notes = vec![format!("the current grade is graded under {}, the set in force on {on}, not the decision's {}", fallback.id, g.rules_id)];
         return Ok(Review {
             asked: reference.to_string(),
             decision,
@@ -113,7 +120,7 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
             issued: None,
             current,
             changes: None,
-            notes: Vec::new(),
+            notes,
         });
     };
     let issued = grading::grade(uscc.as_str(), &records, on, k, rules);
@@ -132,7 +139,7 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
     let notes = decision
         .objections
         .iter()
-        .filter(|o| matches!(o.decided, Some((_, model::fact::Outcome::Upheld, _))) && changes.facts.is_empty())
+        .filter(|o| o.decided.as_ref().is_some_and(|x| x.outcome == model::fact::Outcome::Upheld) && changes.facts.is_empty())
         .map(|o| format!("objection {} was upheld, but no correcting fact recorded since changes the basis of the grade", o.reference))
         .collect();
     Ok(Review {

@@ -64,7 +64,7 @@ pub fn diff(d: &ReportDiff) -> String {
         o += &columns(&rows);
     }
     if d.adjustment.0 != d.adjustment.1 {
-        let _ = writeln!(o, "\noverdue raise: {:?} → {:?}", d.adjustment.0, d.adjustment.1);
+        let _ = writeln!(o, "\noverdue raise: {} → {}", opt(d.adjustment.0.clone()), opt(d.adjustment.1.clone()));
     }
     if !d.facts.is_empty() {
         let _ = writeln!(o, "\nfacts whose status differs");
@@ -79,6 +79,9 @@ pub fn issue(out: &IssueOutcome) -> String {
     let _ = writeln!(o, "issued {} grades for {} (V = {}, K = {}, head hash {}…, rules {} sha256 {}…)", out.records.len(), out.year, out.on, out.known_at, &out.head_hash[..12], out.rules_id, &out.rules_sha256[..12]);
     if let (Some(a), Some(b)) = (out.records.first(), out.records.last()) {
         let _ = writeln!(o, "decision records: seqs {}..={} (refs GRADE-{}-<USCC>-<n>){}", a.seq, b.seq, out.year, if out.superseding > 0 { format!(", {} superseding earlier decisions", out.superseding) } else { String::new() });
+    }
+    if !out.unreplaced.is_empty() {
+        let _ = writeln!(o, "{} earlier decision(s) stand without replacement (enterprise no longer in scope on {}): {}", out.unreplaced.len(), out.on, out.unreplaced.join(", "));
     }
     let total = out.records.len().max(1);
     let parts: Vec<String> = out.distribution.iter().map(|(g, n)| format!("{g} {n} ({}.{}%)", n * 1000 / total / 10, n * 1000 / total % 10)).collect();
@@ -109,9 +112,10 @@ pub fn review(r: &Review) -> String {
     }
     let c = &r.current;
     let _ = writeln!(o, "\nwith everything known now (K = {}): grade {} score {} ({})", c.known_at_seq, opt(c.grade), opt(c.score), c.decisive_reasons());
+    let verdict = if c.grade != Some(g.grade) { "the grade CHANGES from the issued one" } else { "the grade is unchanged from the issued one" };
     match &r.changes {
         Some(ch) if !ch.is_empty() => {
-            let _ = writeln!(o, "{}", if ch.grade_changed { "the grade CHANGES" } else { "the grade is unchanged" });
+            let _ = writeln!(o, "{verdict}");
             if !ch.facts.is_empty() {
                 let _ = writeln!(o, "\nfacts whose status changed since the decision");
                 o += &fact_rows(&ch.facts);
@@ -122,9 +126,11 @@ pub fn review(r: &Review) -> String {
             }
         }
         Some(_) => {
-            let _ = writeln!(o, "nothing has changed since the decision");
+            let _ = writeln!(o, "{verdict}; nothing in its basis has changed since the decision");
         }
-        None => {}
+        None => {
+            let _ = writeln!(o, "{verdict}");
+        }
     }
     for n in &r.notes {
         let _ = writeln!(o, "\nnote: {n}");
@@ -135,7 +141,7 @@ pub fn review(r: &Review) -> String {
         let _ = writeln!(o, "\nobjections");
         for ob in &d.objections {
             let state = match &ob.decided {
-                Some((rf, outcome, on)) => format!("{outcome} on {on} ({rf})"),
+                Some(x) => format!("{} on {} ({})", x.outcome, x.on, x.reference),
                 None => "open".into(),
             };
             let _ = writeln!(o, "  {} filed {}: {} — {}", ob.reference, ob.filed_on, ob.grounds, state);
@@ -190,7 +196,7 @@ pub fn dossier(d: &Dossier) -> String {
         let sup = x.superseded_by.as_ref().map(|s| format!(" · superseded by {s}")).unwrap_or_default();
         let _ = writeln!(o, "  {} {} grade {} score {} (issued {}, K = {}){sup}", g.year, x.reference, g.grade, g.score, x.issued_on, g.known_at_seq);
         for ob in &x.objections {
-            let state = ob.decided.as_ref().map(|(r, oc, on)| format!("{oc} on {on} ({r})")).unwrap_or_else(|| "open".into());
+            let state = ob.decided.as_ref().map(|x| format!("{} on {} ({})", x.outcome, x.on, x.reference)).unwrap_or_else(|| "open".into());
             let _ = writeln!(o, "    objection {} filed {}: {} — {}", ob.reference, ob.filed_on, ob.grounds, state);
         }
     }

@@ -88,8 +88,8 @@ pub struct ReportDiff {
     pub dimensions: Vec<DimensionChange>,
     pub conditions: Vec<VerdictChange>,
     pub triggers: Vec<VerdictChange>,
-    /// The overdue raise on each side, as "A→B" (empty = none).
-    pub adjustment: (String, String),
+    /// The overdue raise on each side, as "A→B" (null = none).
+    pub adjustment: (Option<String>, Option<String>),
     pub facts: Vec<FactChange>,
 }
 
@@ -144,7 +144,7 @@ pub fn diff(a: &GradeReport, b: &GradeReport) -> ReportDiff {
         a.triggers.iter().map(|t| (t.id.as_str(), t.fired)).collect(),
         b.triggers.iter().map(|t| (t.id.as_str(), t.fired, &t.evidence)).collect(),
     );
-    let adj = |r: &GradeReport| r.adjustments.first().map(|x| format!("{}→{}", x.from, x.to)).unwrap_or_default();
+    let adj = |r: &GradeReport| r.adjustments.first().map(|x| format!("{}→{}", x.from, x.to));
     let mut facts = Vec::new();
     for eb in &b.events {
         let ea = a.events.iter().find(|e| e.reference == eb.reference);

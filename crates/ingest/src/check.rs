@@ -121,6 +121,15 @@ impl<'l> Checker<'l> {
                     return Err(err("licence_no", format!("{licence_no} was never granted to enterprise {}", fact.enterprise)));
                 }
             }
+            Body::ObjectionDecided(d) => {
+                let earlier = self.enterprise_records(&fact.enterprise)?.iter().find_map(|r| match &r.fact.body {
+                    Body::ObjectionDecided(x) if x.target == d.target => Some(r.fact.reference.clone()),
+                    _ => None,
+                });
+                if let Some(e) = earlier {
+                    return Err(err("target", format!("objection {:?} was already decided by {e:?}", d.target)));
+                }
+            }
             _ => {}
         }
         if let Some(target) = fact.body.target() {

@@ -43,7 +43,7 @@ pub fn issue(dir: &Path, a: IssueArgs) -> CliResult {
         Format::Json => json(&serde_json::json!({
             "year": out.year, "on": out.on.to_string(), "known_at_seq": out.known_at.0, "head_hash": out.head_hash,
             "rules": {"id": out.rules_id, "sha256": out.rules_sha256},
-            "recorded": out.records.len(), "superseding": out.superseding,
+            "recorded": out.records.len(), "superseding": out.superseding, "unreplaced": out.unreplaced,
             "first_seq": out.records.first().map(|r| r.seq.0), "last_seq": out.records.last().map(|r| r.seq.0),
             "distribution": out.distribution.iter().map(|(g, n)| (g.to_string(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
         }))?,
@@ -138,9 +138,10 @@ pub fn dossier(dir: &Path, a: DossierArgs) -> CliResult {
         Some(d) => parse_date("--as-of", d)?,
         None => today(),
     };
-    let records = ledger.enterprise_records(&uscc, ledger.head()?.seq)?;
+    let head = ledger.head()?.seq;
+    let records = ledger.enterprise_records(&uscc, head)?;
     check_range(as_of, &records)?;
-    let d = appeal::dossier(&records, &uscc, &shipped()?, as_of)?;
+    let d = appeal::dossier(&records, &uscc, &shipped()?, as_of, head)?;
     let text = match a.format {
         Format::Json => json(&d)?,
         Format::Table => render::dossier(&d),
