@@ -5,7 +5,7 @@ use crate::facts::Licences;
 use crate::resolve::{Effective, Resolved};
 use crate::window::{is_blacklist, list_end, publicity_months, Window};
 use model::fact::{Body, FindingCode, InspectionOutcome, ListKind, MeasureType, OpinionForm, PassFail, Severity, TerminationMode};
-use model::{ChinaDate, Points};
+use model::ChinaDate;
 use rules::RuleSet;
 use std::collections::BTreeMap;
 
@@ -184,9 +184,4 @@ fn self_inspection(r: &Resolved, w: &Window, rules: &RuleSet, lic: &Licences) ->
     }
     let late = reports.iter().max_by_key(|(e, filed)| (*filed, e.seq())).map(|(e, _)| e.reference().to_string());
     Some(late)
-}
-
-/// Whether the score passes a threshold (A1 / B1).
-pub fn at_least(score: Points, min: Points) -> bool {
-    score >= min
 }

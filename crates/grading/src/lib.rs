@@ -15,7 +15,7 @@ pub use report::{Adjustment, ConditionResult, DimensionResult, Event, GradeRepor
 pub use diff::{diff, ReportDiff};
 pub use resolve::{resolve, Reason, Resolved};
 
-use conditions::{at_least, gather, overdue_orders};
+use conditions::{gather, overdue_orders};
 use facts::{identity, Licences, Standing};
 use model::fact::Grade;
 use model::{ChinaDate, Record, Seq};
@@ -73,8 +73,8 @@ pub fn grade(enterprise: &str, records: &[Record], on: ChinaDate, known_at: Seq,
                 _ => findings.evidence.get(cid).cloned().unwrap_or_default(),
             };
             let met = match cid {
-                "A1" => at_least(score, g.a_min_score),
-                "B1" => at_least(score, g.b_min_score),
+                "A1" => score >= g.a_min_score,
+                "B1" => score >= g.b_min_score,
                 "A9" => findings.self_inspection.is_none(),
                 _ => evidence.is_empty(),
             };

@@ -38,32 +38,6 @@ impl<'de> Deserialize<'de> for Points {
 impl Points {
     pub const ZERO: Points = Points(0);
 
-    /// Whole points to tenths.
-    pub fn whole(p: i64) -> Points {
-        Points(p * 10)
-    }
-
-    /// Parses a decimal with at most one fractional digit ("87", "87.5").
-    pub fn parse_decimal(s: &str) -> Option<Points> {
-        let (int, frac) = match s.split_once('.') {
-            Some((i, f)) => (i, f),
-            None => (s, ""),
-        };
-        let neg = int.starts_with('-');
-        let digits = int.trim_start_matches('-');
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let frac = frac.trim_end_matches('0');
-        if frac.len() > 1 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let whole: i64 = digits.parse().ok()?;
-        let tenth: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
-        let v = whole.checked_mul(10)?.checked_add(tenth)?;
-        Some(Points(if neg { -v } else { v }))
-    }
-
     /// For JSON output only: the nearest f64 to the exact decimal, which
     /// prints as that decimal (e.g. 87.5 → `87.5`, 90 → `90.0`).
     pub fn as_f64(self) -> f64 {
@@ -179,14 +153,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn points_display_and_parse() {
+    fn points_display_and_json() {
         assert_eq!(Points(875).to_string(), "87.5");
         assert_eq!(Points(-30).to_string(), "-3.0");
-        assert_eq!(Points::parse_decimal("87.5"), Some(Points(875)));
-        assert_eq!(Points::parse_decimal("90"), Some(Points(900)));
-        assert_eq!(Points::parse_decimal("90.50"), Some(Points(905)));
-        assert_eq!(Points::parse_decimal("90.55"), None);
-        assert_eq!(Points::parse_decimal("x"), None);
+        let p: Points = serde_json::from_str("87.5").unwrap();
+        assert_eq!(p, Points(875));
+        assert!(serde_json::from_str::<Points>("90.55").is_err());
+        assert_eq!(serde_json::to_string(&Points(900)).unwrap(), "90.0");
     }
 
     #[test]

@@ -95,10 +95,6 @@ impl ChinaDate {
         self.0.year()
     }
 
-    pub fn month(self) -> u32 {
-        self.0.month()
-    }
-
     /// The last day of this date's month.
     pub fn month_end(self) -> ChinaDate {
         let first = NaiveDate::from_ymd_opt(self.0.year(), self.0.month(), 1).expect("first of month");

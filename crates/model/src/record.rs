@@ -74,8 +74,4 @@ impl Record {
     pub fn decode(bytes: &[u8]) -> Result<Record, EnvelopeError> {
         envelope::decode(RECORD_MAGIC, RECORD_VERSION, bytes).map(|(_, r)| r)
     }
-
-    pub fn hash_hex(&self) -> String {
-        hex::encode(self.hash)
-    }
 }
