@@ -28,21 +28,9 @@ pub struct LicenceView {
     pub held_on_date: bool,
 }
 
-/// A fact that aims at another (a correction, order, removal, objection),
-/// threaded under it; `depth` 1 = directly under the fact.
-#[derive(Clone, Debug, Serialize)]
-pub struct Thread {
-    pub depth: usize,
-    pub seq: u64,
-    #[serde(rename = "ref")]
-    pub reference: String,
-    pub kind: Kind,
-    pub occurred_on: ChinaDate,
-    pub recorded_at: Timestamp,
-    pub summary: String,
-}
-
-/// A fact of the file, in valid-date order, with what aims at it.
+/// A fact of the file with what aims at it (corrections, orders, removals,
+/// objections) threaded under it, recursively (an order's completion sits
+/// under the order).
 #[derive(Clone, Debug, Serialize)]
 pub struct FactEntry {
     pub seq: u64,
@@ -53,7 +41,22 @@ pub struct FactEntry {
     pub recorded_at: Timestamp,
     pub source: String,
     pub summary: String,
-    pub threads: Vec<Thread>,
+    pub threads: Vec<FactEntry>,
+}
+
+impl FactEntry {
+    fn of(r: &Record, children: &HashMap<&str, Vec<&Record>>) -> FactEntry {
+        FactEntry {
+            seq: r.seq.0,
+            reference: r.fact.reference.clone(),
+            kind: r.fact.kind(),
+            occurred_on: r.fact.occurred_on,
+            recorded_at: r.recorded_at,
+            source: r.fact.source.to_string(),
+            summary: summary(&r.fact.body),
+            threads: children.get(r.fact.reference.as_str()).into_iter().flatten().map(|c| FactEntry::of(c, children)).collect(),
+        }
+    }
 }
 
 /// The derived grade at one month end (K = head, R in force then).
@@ -149,38 +152,11 @@ pub fn dossier(records: &[Record], uscc: &Uscc, book: &RuleBook, as_of: ChinaDat
             children.entry(t).or_default().push(r);
         }
     }
-    fn thread(at: &str, depth: usize, children: &HashMap<&str, Vec<&Record>>, out: &mut Vec<Thread>) {
-        for c in children.get(at).into_iter().flatten() {
-            out.push(Thread {
-                depth,
-                seq: c.seq.0,
-                reference: c.fact.reference.clone(),
-                kind: c.fact.kind(),
-                occurred_on: c.fact.occurred_on,
-                recorded_at: c.recorded_at,
-                summary: summary(&c.fact.body),
-            });
-            thread(&c.fact.reference, depth + 1, children, out);
-        }
-    }
     let mut facts: Vec<FactEntry> = records
         .iter()
         .filter(|r| r.fact.body.target().is_none_or(|t| !by_ref.contains_key(t)) && r.fact.kind() != Kind::GradeIssued)
         .filter(|r| r.fact.occurred_on <= as_of)
-        .map(|r| {
-            let mut threads = Vec::new();
-            thread(&r.fact.reference, 1, &children, &mut threads);
-            FactEntry {
-                seq: r.seq.0,
-                reference: r.fact.reference.clone(),
-                kind: r.fact.kind(),
-                occurred_on: r.fact.occurred_on,
-                recorded_at: r.recorded_at,
-                source: r.fact.source.to_string(),
-                summary: summary(&r.fact.body),
-                threads,
-            }
-        })
+        .map(|r| FactEntry::of(r, &children))
         .collect();
     facts.sort_by_key(|f| (f.occurred_on, f.seq));
 

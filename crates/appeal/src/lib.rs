@@ -13,7 +13,7 @@ mod summary;
 mod whatif;
 
 pub use decisions::{Decision, Objection, Ruling};
-pub use dossier::{dossier, Dossier, FactEntry, GradeChange, HistoryPoint, LicenceView, Thread};
+pub use dossier::{dossier, Dossier, FactEntry, GradeChange, HistoryPoint, LicenceView};
 pub use issue::{issue, IssueOutcome};
 pub use review::{review, Reproduction, Review};
 pub use summary::summary;

@@ -173,18 +173,22 @@ pub fn dossier(d: &Dossier) -> String {
         .collect();
     o += &columns(&rows);
     let _ = writeln!(o, "\nfacts (valid-date order; corrections and follow-ups threaded under their target)");
-    let mut rows = Vec::new();
-    for f in &d.facts {
-        rows.push(vec![f.occurred_on.to_string(), format!("#{}", f.seq), f.kind.to_string(), f.reference.clone(), f.summary.clone()]);
+    fn threads(f: &appeal::FactEntry, depth: usize, rows: &mut Vec<Vec<String>>) {
         for t in &f.threads {
             rows.push(vec![
                 String::new(),
-                format!("{}└ #{}", "  ".repeat(t.depth - 1), t.seq),
+                format!("{}└ #{}", "  ".repeat(depth), t.seq),
                 t.kind.to_string(),
                 t.reference.clone(),
                 format!("{} · valid {} · recorded {}", t.summary, t.occurred_on, t.recorded_at),
             ]);
+            threads(t, depth + 1, rows);
         }
+    }
+    let mut rows = Vec::new();
+    for f in &d.facts {
+        rows.push(vec![f.occurred_on.to_string(), format!("#{}", f.seq), f.kind.to_string(), f.reference.clone(), f.summary.clone()]);
+        threads(f, 0, &mut rows);
     }
     o += &columns(&rows);
     let _ = writeln!(o, "\nissued grades");
