@@ -12,7 +12,7 @@ use store::Ledger;
 #[derive(Debug)]
 pub struct IssueOutcome {
     pub year: i32,
-    /// V = 31 December of the year.
+    /// V: the rule set's evaluation date for the year (31 December).
     pub on: ChinaDate,
     /// K = the ledger head when the run started.
     pub known_at: Seq,
@@ -34,9 +34,12 @@ pub struct IssueOutcome {
 /// Refused when the year was issued before, unless `supersede`: then each
 /// new record names the decision it replaces.
 pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: Timestamp) -> Result<IssueOutcome, AppealError> {
-    let on = ChinaDate::from_ymd(year, 12, 31)
+    // V comes from the rule set's own annual run (Art. 15), and is recorded.
+    let on = rules
+        .annual_run
+        .evaluation_date(year)
         .filter(|d| *d < now.china_date())
-        .ok_or_else(|| AppealError::Rejected(format!("year {year} cannot be issued: its 31 December is not a past date")))?;
+        .ok_or_else(|| AppealError::Rejected(format!("year {year} cannot be issued: its evaluation date is not a past date")))?;
     let head = ledger.head()?;
     if head.recorded_at.is_some_and(|t| t > now) {
         return Err(AppealError::Rejected(format!("the clock ({now}) is behind the ledger head's recorded time")));
@@ -60,6 +63,7 @@ pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: 
         earlier_total += earlier.len();
         let current = earlier.iter().filter(|d| d.superseded_by.is_none()).max_by_key(|d| d.seq);
         let report = grading::grade(uscc.as_str(), records, on, head.seq, rules);
+        let report_sha256 = report.sha256();
         let (Some(grade), Some(score)) = (report.grade, report.score) else {
             unreplaced.extend(current.map(|d| d.reference.clone()));
             continue;
@@ -82,13 +86,17 @@ pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: 
                 note: Some(format!("annual grading of {year} (Art. 15)")),
                 body: Body::GradeIssued(GradeIssued {
                     year,
+                    on,
                     grade,
                     score,
                     rules_id: rules.id.clone(),
                     rules_sha256: rules.sha256.clone(),
                     known_at_seq: head.seq.0,
                     head_hash: hex::encode(head.hash),
-                    report_sha256: report.sha256(),
+                    basis_sha256: Some(grading::basis_sha256(records, head.seq)),
+                    engine_version: grading::ENGINE_VERSION.to_string(),
+                    report_format: grading::REPORT_FORMAT,
+                    report_sha256,
                     supersedes: current.map(|d| d.reference.clone()),
                 }),
             },
@@ -97,6 +105,11 @@ pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: 
     if earlier_total > 0 && !supersede {
         return Err(AppealError::Rejected(format!(
             "{year} was already issued ({earlier_total} decision records); give --supersede to record new decisions that replace them"
+        )));
+    }
+    if supersede && earlier_total == 0 {
+        return Err(AppealError::Rejected(format!(
+            "--supersede was given, but no decision of {year} was issued before; issue it without --supersede"
         )));
     }
     if facts.is_empty() {

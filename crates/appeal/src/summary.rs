@@ -56,7 +56,7 @@ pub fn summary(body: &Body) -> String {
         Body::ActRevoked(b) => format!("revokes {}{}", b.target, b.reason.as_ref().map(|s| format!(": {s}")).unwrap_or_default()),
         Body::RevocationWithdrawn(b) => format!("withdraws revocation {}", b.target),
         Body::ActChanged(b) => format!("changes {}: {}", b.target, b.changes.as_json()),
-        Body::ActPartiallyRevoked(b) => format!("revokes part of {}: {}", b.target, b.parts.join(", ")),
+        Body::ActPartiallyRevoked(b) => format!("revokes part of {}: {}", b.target, b.parts.names().join(", ")),
         Body::RecordCorrected(b) => match &b.corrected {
             Some(p) => format!("corrects {} ({}): {}", b.target, b.error, p.as_json()),
             None => format!("voids {} ({})", b.target, b.error),

@@ -4,7 +4,6 @@
 use crate::AppealError;
 use grading::{diff, GradeReport, ReportDiff};
 use ingest::Input;
-use model::record::GENESIS_HASH;
 use model::{ChinaDate, Record, Seq, Timestamp, Uscc};
 use rules::RuleSet;
 use store::Ledger;
@@ -32,7 +31,7 @@ pub fn what_if(ledger: &Ledger, uscc: &Uscc, inputs: &[Input], on: ChinaDate, ru
         if fact.enterprise == *uscc {
             used += 1;
             let seq = Seq(head.0 + i as u64 + 1);
-            records.push(Record { seq, recorded_at: *at, fact: fact.clone(), prev_hash: GENESIS_HASH, hash: GENESIS_HASH });
+            records.push(Record::pending(seq, *at, fact.clone()));
         }
     }
     let k = Seq(head.0 + plan.facts.len() as u64);

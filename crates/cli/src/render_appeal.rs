@@ -95,7 +95,8 @@ pub fn review(r: &Review) -> String {
     let d = &r.decision;
     let g = &d.decision;
     let _ = writeln!(o, "decision {} (seq {}) · {} · year {} · grade {} score {}", d.reference, d.seq, d.enterprise, g.year, g.grade, g.score);
-    let _ = writeln!(o, "  issued {} under {} (sha256 {}…), knowledge cut K = {}, head hash {}…", d.issued_on, g.rules_id, &g.rules_sha256[..12.min(g.rules_sha256.len())], g.known_at_seq, &g.head_hash[..12.min(g.head_hash.len())]);
+    let _ = writeln!(o, "  issued {} for V = {} under {} (sha256 {}…), knowledge cut K = {}, head hash {}…", d.issued_on, g.on, g.rules_id, &g.rules_sha256[..12.min(g.rules_sha256.len())], g.known_at_seq, &g.head_hash[..12.min(g.head_hash.len())]);
+    let _ = writeln!(o, "  engine {}, report format {}", g.engine_version, g.report_format);
     if let Some(s) = &g.supersedes {
         let _ = writeln!(o, "  supersedes {s}");
     }
@@ -103,9 +104,15 @@ pub fn review(r: &Review) -> String {
         let _ = writeln!(o, "  superseded by {s}");
     }
     if r.reproduction.matches {
-        let _ = writeln!(o, "\nreproduction: OK — grade, score and report hash {}… re-derive exactly", &g.report_sha256[..12.min(g.report_sha256.len())]);
+        let _ = writeln!(
+            o,
+            "\nreproduction: OK — grade, score and report hash {}… (report format {}) re-derive exactly",
+            &g.report_sha256[..12.min(g.report_sha256.len())],
+            g.report_format
+        );
     } else {
-        let _ = writeln!(o, "\nreproduction: MISMATCH");
+        let causes: Vec<&str> = r.reproduction.causes.iter().map(|c| c.label()).collect();
+        let _ = writeln!(o, "\nreproduction: MISMATCH — {}", causes.join("; "));
         for p in &r.reproduction.problems {
             let _ = writeln!(o, "  ! {p}");
         }

@@ -2,6 +2,7 @@
 //! report (CONTRACT.md §4). No I/O, no clock, no globals: K, V and R are
 //! arguments, and the same arguments give the same report byte for byte.
 
+pub mod canonical;
 pub mod conditions;
 pub mod diff;
 pub mod facts;
@@ -12,6 +13,7 @@ pub mod status;
 pub mod window;
 
 pub use report::{Adjustment, ConditionResult, DimensionResult, Event, GradeReport, Item, RulesRef, Status, TriggerResult};
+pub use canonical::{basis_sha256, report_sha256, ENGINE_VERSION, REPORT_FORMAT};
 pub use diff::{diff, ReportDiff};
 pub use resolve::{resolve, Reason, Resolved};
 

@@ -161,9 +161,9 @@ impl GradeReport {
 }
 
 impl GradeReport {
-    /// Hex SHA-256 of the report's JSON: what a decision record pins.
+    /// Hex SHA-256 of the report in the current decision encoding
+    /// ([`crate::REPORT_FORMAT`]): what a new decision record pins.
     pub fn sha256(&self) -> String {
-        use sha2::{Digest, Sha256};
-        hex::encode(Sha256::digest(self.to_json().as_bytes()))
+        crate::canonical::report_sha256(self, crate::REPORT_FORMAT).unwrap_or_default()
     }
 }

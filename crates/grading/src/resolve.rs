@@ -2,7 +2,7 @@
 //! as corrected, and whether a correction voided or repaired it.
 
 use model::fact::{Body, Kind};
-use model::{ChinaDate, Fact, Record, Seq};
+use model::{ChinaDate, Fact, Patch, Record, Seq};
 use std::collections::HashMap;
 
 /// Why a fact is not a basis for grading (DOMAIN.md Art. 10 table).
@@ -127,8 +127,10 @@ struct Revocation {
 }
 
 /// Applies the corrections among `records` (seq order, all known at K) to the
-/// facts they target. Targets were checked at import; a correction whose
-/// target is unknown or whose content no longer applies is ignored.
+/// facts they target. Every correction was checked when it was recorded
+/// (target known, of this enterprise, recorded earlier; a patch typed by the
+/// target's kind), so the fold applies each as recorded and never
+/// re-validates: a stored fact is a fact.
 pub fn resolve(records: &[Record]) -> Resolved<'_> {
     let mut facts: Vec<Effective> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -154,20 +156,20 @@ pub fn resolve(records: &[Record]) -> Resolved<'_> {
             }
             Body::ActChanged(c) => {
                 if let Some(t) = target {
-                    apply_patch(&mut facts[t], &c.changes.fields(), mark(Reason::Changed), false);
+                    apply_patch(&mut facts[t], &c.changes, mark(Reason::Changed));
                 }
             }
             Body::RecordCorrected(c) => {
                 if let Some(t) = target {
                     match &c.corrected {
-                        Some(p) => apply_patch(&mut facts[t], &p.fields(), mark(Reason::Corrected), true),
+                        Some(p) => apply_patch(&mut facts[t], p, mark(Reason::Corrected)),
                         None => other_voids.push((t, mark(Reason::Corrected))),
                     }
                 }
             }
             Body::ActPartiallyRevoked(p) => {
                 if let Some(t) = target {
-                    if remove_parts(&mut facts[t].body, &p.parts) {
+                    if p.parts.remove_from(&mut facts[t].body) {
                         other_voids.push((t, mark(Reason::PartiallyRevoked)));
                     }
                 }
@@ -205,57 +207,13 @@ pub fn resolve(records: &[Record]) -> Resolved<'_> {
     Resolved { facts, index }
 }
 
-/// Merges replacement fields into the fact's current content. A patch that
-/// would not yield a valid body (impossible after import checks) is ignored.
-fn apply_patch(e: &mut Effective, patch: &serde_json::Map<String, serde_json::Value>, mark: Mark, may_move_date: bool) {
-    let mut fields = e.body.to_fields();
-    let mut date = e.occurred_on;
-    for (k, v) in patch {
-        if k == "occurred_on" && may_move_date {
-            match v.as_str().map(ChinaDate::parse_date_or_time) {
-                Some(Ok(d)) => date = d,
-                _ => return,
-            }
-        } else {
-            fields.insert(k.clone(), v.clone());
-        }
+/// Replaces the patched fields of the fact's current content and, for a
+/// clerical correction, its valid date. Never validates (see `resolve`).
+fn apply_patch(e: &mut Effective, patch: &Patch, mark: Mark) {
+    let date = patch.apply(&mut e.body, e.occurred_on);
+    if date != e.occurred_on {
+        e.occurred_on = date;
+        e.date_moved = Some(mark.clone());
     }
-    if let Ok(body) = Body::from_fields(e.body.kind(), fields) {
-        e.body = body;
-        if date != e.occurred_on {
-            e.occurred_on = date;
-            e.date_moved = Some(mark.clone());
-        }
-        e.altered = Some(mark);
-    }
-}
-
-/// Removes the named parts (failed items, measure types, finding codes).
-/// Returns true when nothing adverse is left, i.e. the act is void.
-pub fn remove_parts(body: &mut Body, parts: &[String]) -> bool {
-    match body {
-        Body::SamplingInspection(s) => {
-            s.failed_items.retain(|i| !parts.contains(i));
-            s.failed_items.is_empty()
-        }
-        Body::AdministrativePenalty(p) => {
-            p.measures.retain(|m| !parts.iter().any(|x| x == m.kind.as_str()));
-            p.measures.is_empty()
-        }
-        Body::SupervisionInspection(i) => {
-            i.findings.retain(|f| !parts.iter().any(|x| x == f.code.as_str()));
-            i.findings.is_empty() && i.outcome != model::fact::InspectionOutcome::Refused
-        }
-        _ => false,
-    }
-}
-
-/// The parts a partial revocation may name in this content (for import checks).
-pub fn parts_of(body: &Body) -> Vec<String> {
-    match body {
-        Body::SamplingInspection(s) => s.failed_items.clone(),
-        Body::AdministrativePenalty(p) => p.measures.iter().map(|m| m.kind.as_str().to_string()).collect(),
-        Body::SupervisionInspection(i) => i.findings.iter().map(|f| f.code.as_str().to_string()).collect(),
-        _ => Vec::new(),
-    }
+    e.altered = Some(mark);
 }

@@ -2,10 +2,9 @@
 //! targets, partial-revocation parts and change fields.
 
 use crate::{PendingByEnterprise, Plan};
-use grading::resolve::{parts_of, resolve};
+use grading::resolve::resolve;
 use model::fact::{Body, FieldError, Kind};
-use model::record::GENESIS_HASH;
-use model::{ChinaDate, Fact, FactDraft, Patch, Record, Seq, Timestamp};
+use model::{ChinaDate, Fact, FactDraft, Parts, Patch, Record, Seq, Timestamp};
 use std::collections::HashMap;
 use store::{Ledger, StoreError};
 
@@ -61,6 +60,12 @@ impl<'l> Checker<'l> {
 
     pub(crate) fn finish(self) -> Plan {
         Plan { facts: self.pending, duplicates: self.duplicates }
+    }
+
+    /// The kind of the fact known under `reference` (pending or in the
+    /// ledger): a change, correction or partial revocation is typed by it.
+    pub(crate) fn kind_of(&self, reference: &str) -> Result<Option<Kind>, StoreError> {
+        Ok(self.known(reference)?.map(|f| f.kind()))
     }
 
     /// The fact known under `reference`, pending first, then the ledger.
@@ -139,7 +144,7 @@ impl<'l> Checker<'l> {
         self.pending_refs.insert(fact.reference.clone(), self.pending.len());
         let seq = Seq(self.head.0 + self.pending.len() as u64 + 1);
         if let Some(list) = self.enterprise_cache.get_mut(&fact.enterprise) {
-            list.push(Record { seq, recorded_at: at, fact: fact.clone(), prev_hash: GENESIS_HASH, hash: GENESIS_HASH });
+            list.push(Record::pending(seq, at, fact.clone()));
         }
         self.pending.push((at, fact));
         Ok(())
@@ -161,8 +166,8 @@ impl<'l> Checker<'l> {
         match &fact.body {
             Body::ActPartiallyRevoked(p) => {
                 let current = self.effective_body(fact, target)?;
-                let parts = parts_of(&current);
-                if let Some(missing) = p.parts.iter().find(|x| !parts.contains(x)) {
+                let parts = Parts::of(&current).map(|p| p.names()).unwrap_or_default();
+                if let Some(missing) = p.parts.names().iter().find(|x| !parts.contains(x)) {
                     return Err(err("parts", format!("{missing:?} is not a part of {target:?} as corrected (parts: {})", parts.join(", "))));
                 }
             }
@@ -185,7 +190,7 @@ impl<'l> Checker<'l> {
             for (i, (at, f)) in self.pending.iter().enumerate() {
                 if f.enterprise == *uscc {
                     let seq = Seq(self.head.0 + i as u64 + 1);
-                    records.push(Record { seq, recorded_at: *at, fact: f.clone(), prev_hash: GENESIS_HASH, hash: GENESIS_HASH });
+                    records.push(Record::pending(seq, *at, f.clone()));
                 }
             }
             self.enterprise_cache.insert(*uscc, records);
@@ -203,29 +208,23 @@ impl<'l> Checker<'l> {
             .ok_or_else(|| err("target", format!("{target:?} cannot be corrected")))
     }
 
-    /// A change or correction must name only the target kind's own fields
-    /// (and `occurred_on` for a correction), and give a valid content.
-    /// `move_date_until`: a correction may move the valid date, not past the
-    /// date it was recorded.
+    /// A change or correction, applied to the target as corrected so far,
+    /// must give a valid content; a corrected valid date may not pass the
+    /// date the correction was recorded (`move_date_until`). The patch is
+    /// typed by the target's kind at parse time, so unknown fields are
+    /// already refused; this is the one place its effect is validated.
     fn check_patch(&mut self, fact: &Fact, target: &str, patch: &Patch, field: &str, move_date_until: Option<ChinaDate>) -> Result<(), LineFault> {
-        let current = self.effective_body(fact, target)?;
-        let mut fields = current.to_fields();
-        for (k, v) in patch.fields() {
-            if let (true, Some(limit)) = (k == "occurred_on", move_date_until) {
-                let s = v.as_str().unwrap_or_default();
-                let d = ChinaDate::parse_date_or_time(s).map_err(|e| err(&format!("{field}.occurred_on"), e.to_string()))?;
-                if d > limit {
-                    return Err(err(&format!("{field}.occurred_on"), format!("{d} is later than the China date {limit} on which the correction was recorded")));
-                }
-                continue;
-            }
-            if !fields.contains_key(&k) {
-                return Err(err(&format!("{field}.{k}"), format!("is not a field of a {}", current.kind())));
-            }
-            fields.insert(k, v);
+        let mut current = self.effective_body(fact, target)?;
+        if patch.body.kind() != current.kind() {
+            return Err(err(field, format!("is typed for a {}, but {target:?} is a {}", patch.body.kind(), current.kind())));
         }
-        Body::from_fields(current.kind(), fields)
-            .map_err(|e| err(&format!("{field}.{}", e.field), e.message))?;
+        if let (Some(d), Some(limit)) = (patch.occurred_on, move_date_until) {
+            if d > limit {
+                return Err(err(&format!("{field}.occurred_on"), format!("{d} is later than the China date {limit} on which the correction was recorded")));
+            }
+        }
+        patch.apply(&mut current, fact.occurred_on);
+        current.validate().map_err(|e| err(&format!("{field}.{}", e.field), e.message))?;
         Ok(())
     }
 }

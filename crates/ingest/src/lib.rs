@@ -4,7 +4,7 @@
 
 mod check;
 
-use model::{parse_line, Fact, Record, Seq, Timestamp};
+use model::{parse_line_with, Fact, Record, Seq, Timestamp};
 use std::collections::HashMap;
 use store::{Ledger, StoreError};
 
@@ -103,7 +103,19 @@ pub fn validate(ledger: &Ledger, inputs: &[Input], now: Timestamp) -> Result<Pla
             if line.trim().is_empty() {
                 continue;
             }
-            match parse_line(line) {
+            let store_fault = std::cell::RefCell::new(None);
+            let target_kind = |r: &str| match checker.kind_of(r) {
+                Ok(k) => k,
+                Err(e) => {
+                    store_fault.replace(Some(e));
+                    None
+                }
+            };
+            let parsed = parse_line_with(line, &target_kind);
+            if let Some(e) = store_fault.into_inner() {
+                return Err(ImportError::Store(e));
+            }
+            match parsed {
                 Err(model::LineError::Json(m)) => rejections.push(reject(None, m.replace(" at line 1 column ", " at column "))),
                 Err(model::LineError::Field(e)) => rejections.push(reject(Some(e.field), e.message)),
                 Ok(draft) => {

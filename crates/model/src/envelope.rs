@@ -58,13 +58,15 @@ pub fn payload<T: Serialize>(value: &T) -> Result<Vec<u8>, EnvelopeError> {
     bincode::serde::encode_to_vec(value, config()).map_err(|e| EnvelopeError::Encode(e.to_string()))
 }
 
-/// Opens an envelope: checks magic and version (≤ `max_version`), decodes
-/// with the size limit and rejects trailing bytes. Returns the version found.
-pub fn decode<T: DeserializeOwned>(magic: [u8; 4], max_version: u16, bytes: &[u8]) -> Result<(u16, T), EnvelopeError> {
+/// Opens an envelope: checks magic and version (1 ≤ version ≤
+/// `max_version`) and the payload size. Returns the version and the payload,
+/// for a decoder chosen by version.
+pub fn open(magic: [u8; 4], max_version: u16, bytes: &[u8]) -> Result<(u16, &[u8]), EnvelopeError> {
     if bytes.len() < 6 {
         return Err(EnvelopeError::Short(bytes.len()));
     }
-    let found: [u8; 4] = bytes[..4].try_into().expect("4 bytes");
+    let mut found = [0u8; 4];
+    found.copy_from_slice(&bytes[..4]);
     if found != magic {
         return Err(EnvelopeError::Magic { found, expected: magic });
     }
@@ -76,9 +78,21 @@ pub fn decode<T: DeserializeOwned>(magic: [u8; 4], max_version: u16, bytes: &[u8
     if body.len() > MAX_PAYLOAD {
         return Err(EnvelopeError::Decode(format!("payload of {} bytes exceeds {MAX_PAYLOAD}", body.len())));
     }
+    Ok((version, body))
+}
+
+/// Decodes a payload as `T` with the size limit, rejecting trailing bytes.
+pub fn decode_payload<T: DeserializeOwned>(body: &[u8]) -> Result<T, EnvelopeError> {
     let (value, used) = bincode::serde::decode_from_slice(body, config()).map_err(|e| EnvelopeError::Decode(e.to_string()))?;
     if used != body.len() {
         return Err(EnvelopeError::Trailing(body.len() - used));
     }
-    Ok((version, value))
+    Ok(value)
+}
+
+/// Opens an envelope whose every version decodes as `T` (the head value).
+/// Returns the version found.
+pub fn decode<T: DeserializeOwned>(magic: [u8; 4], max_version: u16, bytes: &[u8]) -> Result<(u16, T), EnvelopeError> {
+    let (version, body) = open(magic, max_version, bytes)?;
+    Ok((version, decode_payload(body)?))
 }

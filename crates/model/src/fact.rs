@@ -3,7 +3,8 @@
 //! Stored with bincode: never reorder or remove a variant or a field; add
 //! new variants at the end (see docs/FORMAT.md).
 
-use crate::{ChinaDate, Patch, Points, Uscc, Yuan};
+use crate::patch::{Parts, Patch};
+use crate::{ChinaDate, Points, Uscc, Yuan};
 use serde::{Deserialize, Serialize};
 
 /// A regulatory fact as recorded: the common fields and the kind-specific body.
@@ -287,6 +288,7 @@ pub struct ActRevoked {
 #[serde(deny_unknown_fields)]
 pub struct ActChanged {
     pub target: String,
+    /// The target's fields that replace the old ones, typed by its kind.
     pub changes: Patch,
 }
 
@@ -294,8 +296,9 @@ pub struct ActChanged {
 #[serde(deny_unknown_fields)]
 pub struct ActPartiallyRevoked {
     pub target: String,
-    /// Failed item names (sampling), measure types (penalty) or finding codes (inspection).
-    pub parts: Vec<String>,
+    /// Failed item names (sampling), measure types (penalty) or finding codes
+    /// (inspection), typed by the target's kind.
+    pub parts: Parts,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -311,17 +314,29 @@ pub struct RecordCorrected {
 #[serde(deny_unknown_fields)]
 pub struct GradeIssued {
     pub year: i32,
+    /// The evaluation date V itself (31 December of `year` for the annual run).
+    pub on: ChinaDate,
     pub grade: Grade,
     /// Tenths of a point.
     pub score: Points,
     pub rules_id: String,
     pub rules_sha256: String,
+    /// The knowledge cut K.
     pub known_at_seq: u64,
+    /// The ledger's chain hash at K (hex).
     pub head_hash: String,
-    /// SHA-256 of the grade report's JSON (CONTRACT.md §4) as issued:
-    /// `review` re-derives the report and compares. Extension of CONTRACT.md §1.
+    /// SHA-256 (hex) over the chain hashes of the enterprise's records with
+    /// seq ≤ K, in seq order: exactly the facts graded. `None` for decisions
+    /// of record format 1, which did not record it.
+    pub basis_sha256: Option<String>,
+    /// The grading engine that derived the report, e.g. `credit-ledger 0.2.0`.
+    pub engine_version: String,
+    /// Version of the report encoding hashed in `report_sha256`
+    /// (1: pretty JSON, record format 1; 2: canonical JSON, docs/FORMAT.md).
+    pub report_format: u16,
+    /// SHA-256 (hex) of the report's encoding in `report_format`.
     pub report_sha256: String,
-    /// Ref of the decision this one replaces (`issue --supersede`). Extension.
+    /// Ref of the decision this one replaces (`issue --supersede`).
     pub supersedes: Option<String>,
 }
 
@@ -360,8 +375,20 @@ macro_rules! kinds {
         impl Body {
             pub fn kind(&self) -> Kind { match self { $(Body::$v(_) => Kind::$v),* } }
 
-            /// Builds a body of `kind` from its JSON fields (common fields removed).
-            pub fn from_fields(kind: Kind, fields: serde_json::Map<String, serde_json::Value>) -> Result<Body, FieldError> {
+            /// Builds a body of `kind` from its JSON fields (common fields
+            /// removed). `target_kind` names the kind of the fact a ref
+            /// points at: a change, correction or partial revocation is typed
+            /// by its target's kind.
+            pub fn from_fields(
+                kind: Kind,
+                fields: serde_json::Map<String, serde_json::Value>,
+                target_kind: &dyn Fn(&str) -> Option<Kind>,
+            ) -> Result<Body, FieldError> {
+                if let Some(body) = crate::patch::correction_from_json(kind, &fields, target_kind) {
+                    let body = body?;
+                    body.validate()?;
+                    return Ok(body);
+                }
                 let v = serde_json::Value::Object(fields);
                 let body = match kind { $(Kind::$v => Body::$v(from_value::<$t>(v)?)),* };
                 body.validate()?;
@@ -406,7 +433,7 @@ kinds! {
     ObjectionDecided(ObjectionDecided) = "objection_decided",
 }
 
-fn from_value<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, FieldError> {
+pub(crate) fn from_value<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, FieldError> {
     serde_path_to_error::deserialize(v).map_err(|e| {
         let path = e.path().to_string();
         let msg = e.inner().to_string();
@@ -579,7 +606,7 @@ impl Body {
             }
             Body::BadCreditInfo(b) => nonblank("description", &b.description),
             Body::ActPartiallyRevoked(b) => {
-                if b.parts.is_empty() {
+                if b.parts.names().is_empty() {
                     return Err(FieldError::new("parts", "must name at least one part"));
                 }
                 Ok(())

@@ -11,11 +11,12 @@ pub mod parse;
 pub mod patch;
 pub mod record;
 pub mod uscc;
+pub mod v1;
 
 pub use amount::{Points, Yuan};
 pub use date::{ChinaDate, Timestamp};
 pub use fact::*;
-pub use parse::{parse_line, FactDraft, LineError};
-pub use patch::Patch;
-pub use record::{Record, Seq};
+pub use parse::{parse_line, parse_line_with, FactDraft, LineError};
+pub use patch::{BodyPatch, Parts, Patch};
+pub use record::{Decoded, Record, Sealed, Seq};
 pub use uscc::Uscc;

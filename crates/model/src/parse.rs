@@ -34,9 +34,17 @@ fn take_str(m: &mut Map<String, Value>, field: &str, required: bool) -> Result<O
     }
 }
 
-/// Parses one line. Kind-specific fields are checked by the kind's type
-/// (unknown fields rejected); dates become China civil dates.
+/// Parses one line whose kind has no typed correction (a change, correction
+/// or partial revocation needs [`parse_line_with`]).
 pub fn parse_line(line: &str) -> Result<FactDraft, LineError> {
+    parse_line_with(line, &|_| None)
+}
+
+/// Parses one line. Kind-specific fields are checked by the kind's type
+/// (unknown fields rejected); dates become China civil dates. `target_kind`
+/// gives the kind of the fact a ref names (pending or in the ledger): a
+/// change, correction or partial revocation is typed by its target's kind.
+pub fn parse_line_with(line: &str, target_kind: &dyn Fn(&str) -> Option<Kind>) -> Result<FactDraft, LineError> {
     let v: Value = serde_json::from_str(line).map_err(|e| LineError::Json(e.to_string()))?;
     let Value::Object(mut m) = v else {
         return Err(LineError::Json("a fact is one JSON object per line".into()));
@@ -66,7 +74,7 @@ pub fn parse_line(line: &str) -> Result<FactDraft, LineError> {
     };
     let note = take_str(&mut m, "note", false)?;
     debug_assert!(COMMON.iter().all(|c| !m.contains_key(*c)));
-    let body = Body::from_fields(kind, m)?;
+    let body = Body::from_fields(kind, m, target_kind)?;
     Ok(FactDraft { fact: Fact { reference, enterprise, occurred_on, source, note, body }, recorded_at })
 }
 

@@ -37,6 +37,35 @@ pub enum AnnualRun {
     FirstQuarter,
 }
 
+impl AnnualRun {
+    /// The evaluation date V of the official run for `year`: 31 December of
+    /// that year under both sets (Art. 15: the previous year is evaluated).
+    /// `None` outside the calendar.
+    pub fn evaluation_date(self, year: i32) -> Option<ChinaDate> {
+        ChinaDate::from_ymd(year, 12, 31)
+    }
+
+    /// The China dates [first, last] on which the official run for `year`
+    /// takes place: 1 January of the next year (trial), or its first
+    /// quarter, 1 January – 31 March (revised).
+    pub fn run_dates(self, year: i32) -> Option<(ChinaDate, ChinaDate)> {
+        let first = ChinaDate::from_ymd(year.checked_add(1)?, 1, 1)?;
+        let last = match self {
+            AnnualRun::January1 => first,
+            AnnualRun::FirstQuarter => ChinaDate::from_ymd(year + 1, 3, 31)?,
+        };
+        Some((first, last))
+    }
+
+    /// The name used in rule-set files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnnualRun::January1 => "january_1",
+            AnnualRun::FirstQuarter => "first_quarter",
+        }
+    }
+}
+
 /// Product risk class of a catalogue category.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RiskClass {

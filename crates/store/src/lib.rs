@@ -93,14 +93,32 @@ impl Ledger {
         }
     }
 
-    fn decode_record(key: &[u8], v: &[u8]) -> Result<Record, StoreError> {
-        Record::decode(v).map_err(|source| StoreError::Corrupt { key: keys::describe(key), source })
+    /// Decodes a stored record of any format. A format-1 change, correction
+    /// or partial revocation is typed by its target's kind, read through the
+    /// ref index (targets are never themselves such corrections).
+    fn decode_record(&self, key: &[u8], v: &[u8]) -> Result<Record, StoreError> {
+        let corrupt = |source| StoreError::Corrupt { key: keys::describe(key), source };
+        let decoded = Record::decode_any(v).map_err(corrupt)?;
+        let target_kind = match decoded.needs_target() {
+            None => None,
+            Some(target) => match self.seq_of_ref(target)? {
+                None => None,
+                Some(seq) => {
+                    let tk = record_key(seq);
+                    match self.tree.get(tk)? {
+                        None => None,
+                        Some(tv) => Some(Record::decode(&tv).map_err(|source| StoreError::Corrupt { key: keys::describe(&tk), source })?.fact.kind()),
+                    }
+                }
+            },
+        };
+        decoded.into_record(target_kind).map_err(corrupt)
     }
 
     /// The record at `seq`.
     pub fn record(&self, seq: Seq) -> Result<Option<Record>, StoreError> {
         let k = record_key(seq);
-        self.tree.get(k)?.map(|v| Self::decode_record(&k, &v)).transpose()
+        self.tree.get(k)?.map(|v| self.decode_record(&k, &v)).transpose()
     }
 
     /// The seq of the fact whose ref is `reference`.
@@ -165,7 +183,7 @@ impl Ledger {
         let range = if to < from { None } else { Some(self.tree.range(record_key(from)..=record_key(to))) };
         range.into_iter().flatten().map(|kv| {
             let (k, v) = kv?;
-            Self::decode_record(&k, &v)
+            self.decode_record(&k, &v)
         })
     }
 

@@ -36,8 +36,10 @@ fn now() -> Timestamp {
 
 pub fn issue(dir: &Path, a: IssueArgs) -> CliResult {
     let ledger = open_existing(dir)?;
-    let on = model::ChinaDate::from_ymd(a.year, 12, 31).ok_or_else(|| CliError::Rejected(format!("{} is not a year", a.year)))?;
-    let rules = rule_set(a.rules.as_deref(), on)?;
+    // Picks the set in force at the year's end; `appeal::issue` then takes
+    // V from that set's own annual run and records it.
+    let year_end = model::ChinaDate::from_ymd(a.year, 12, 31).ok_or_else(|| CliError::Rejected(format!("{} is not a year", a.year)))?;
+    let rules = rule_set(a.rules.as_deref(), year_end)?;
     let out = appeal::issue(&ledger, &rules, a.year, a.supersede, now())?;
     let text = match a.format {
         Format::Json => json(&serde_json::json!({
@@ -55,9 +57,10 @@ pub fn issue(dir: &Path, a: IssueArgs) -> CliResult {
 
 /// The rule sets a reviewer trusts: the shipped ones and an optional file.
 fn trusted(file: Option<&str>) -> CliResult<RuleBook> {
-    let mut sets: Vec<RuleSet> = shipped()?.sets().to_vec();
+    let book = shipped()?;
+    let mut sets: Vec<RuleSet> = book.sets().to_vec();
     if let Some(f) = file {
-        sets.insert(0, RuleSet::load(Path::new(f))?);
+        sets.insert(0, super::rule_file(f, &book)?);
     }
     Ok(RuleBook::new(sets))
 }

@@ -102,9 +102,23 @@ pub fn rule_set(arg: Option<&str>, on: ChinaDate) -> CliResult<RuleSet> {
     let book = shipped()?;
     match arg {
         None => book.in_force(on).cloned().ok_or_else(|| CliError::Failed("no rule set is installed".into())),
-        Some(r) if r.ends_with(".toml") || Path::new(r).is_file() => Ok(RuleSet::load(Path::new(r))?),
+        Some(r) if r.ends_with(".toml") || Path::new(r).is_file() => rule_file(r, &book),
         Some(id) => Ok(book.by_id(id)?.clone()),
     }
+}
+
+/// Loads a rule-set file. A rule set is identified by id and SHA-256
+/// together: a file that reuses a shipped set's id with other bytes is
+/// refused, so that no decision can name an id whose meaning is ambiguous.
+pub fn rule_file(path: &str, shipped: &RuleBook) -> CliResult<RuleSet> {
+    let set = RuleSet::load(Path::new(path))?;
+    if let Some(s) = shipped.sets().iter().find(|s| s.id == set.id && s.sha256 != set.sha256) {
+        return Err(CliError::Rejected(format!(
+            "{path}: rule set id {:?} is a shipped set's id, but the file's sha256 {} differs from the shipped {}; give the changed rules an id of their own",
+            set.id, set.sha256, s.sha256
+        )));
+    }
+    Ok(set)
 }
 
 /// Reads JSON Lines inputs (`-` = stdin) for import and what-if.

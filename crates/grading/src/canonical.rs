@@ -1,0 +1,102 @@
+//! What a decision record pins about a report: the engine that derived it,
+//! a versioned canonical encoding of the report and the facts it was
+//! derived from (docs/FORMAT.md "Decision records").
+
+use crate::GradeReport;
+use model::{Record, Seq};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// The grading engine, as recorded in a decision: the release that derived
+/// the report. A decision that no longer reproduces under another engine is
+/// a software change, not tampering.
+pub const ENGINE_VERSION: &str = concat!("credit-ledger ", env!("CARGO_PKG_VERSION"));
+
+/// The report encoding this engine writes into decisions.
+///
+/// - 1: SHA-256 of the report's pretty-printed JSON (record format 1 only;
+///   still computed, for decisions issued then).
+/// - 2: SHA-256 of `credit-ledger report/2\n` followed by the report's
+///   canonical JSON: object keys sorted by their UTF-8 bytes, no whitespace,
+///   numbers as serde_json writes them (scores with one decimal).
+///
+/// A change to the report's content or shape bumps this number (the golden
+/// test `canonical_report_bytes_are_pinned` fails until it is bumped).
+pub const REPORT_FORMAT: u16 = 2;
+
+/// Hex SHA-256 of `report` in encoding `format`; `None` when this engine
+/// does not know the format.
+pub fn report_sha256(report: &GradeReport, format: u16) -> Option<String> {
+    let bytes = match format {
+        1 => report.to_json().into_bytes(),
+        2 => {
+            let mut out = b"credit-ledger report/2\n".to_vec();
+            out.extend_from_slice(canonical_json(report).as_bytes());
+            out
+        }
+        _ => return None,
+    };
+    Some(hex::encode(Sha256::digest(&bytes)))
+}
+
+/// The report as canonical JSON (encoding 2): keys sorted, no whitespace.
+pub fn canonical_json(report: &GradeReport) -> String {
+    let v = serde_json::to_value(report).unwrap_or(Value::Null);
+    let mut out = String::new();
+    write_canonical(&v, &mut out);
+    out
+}
+
+fn write_canonical(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                write_canonical(&m[k], out);
+            }
+            out.push('}');
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(x, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// Hex SHA-256 over the chain hashes of `records` (one enterprise, seq
+/// order) with seq ≤ `known_at`: exactly the facts a grade was derived from.
+pub fn basis_sha256(records: &[Record], known_at: Seq) -> String {
+    let mut h = Sha256::new();
+    for r in records.iter().take_while(|r| r.seq <= known_at) {
+        h.update(r.seq.0.to_be_bytes());
+        h.update(r.hash);
+    }
+    hex::encode(h.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_depth_and_has_no_whitespace() {
+        let v: Value = serde_json::from_str(r#"{"b":1,"a":{"z":[1,{"y":2,"x":"é"}],"c":null}}"#).unwrap();
+        let mut s = String::new();
+        write_canonical(&v, &mut s);
+        assert_eq!(s, r#"{"a":{"c":null,"z":[1,{"x":"é","y":2}]},"b":1}"#);
+    }
+}
