@@ -35,11 +35,18 @@ pub struct IssueOutcome {
 /// new record names the decision it replaces.
 pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: Timestamp) -> Result<IssueOutcome, AppealError> {
     // V comes from the rule set's own annual run (Art. 15), and is recorded.
-    let on = rules
+    let (on, (opens, _)) = rules
         .annual_run
         .evaluation_date(year)
-        .filter(|d| *d < now.china_date())
-        .ok_or_else(|| AppealError::Rejected(format!("year {year} cannot be issued: its evaluation date is not a past date")))?;
+        .zip(rules.annual_run.run_dates(year))
+        .ok_or_else(|| AppealError::Rejected(format!("year {year} is outside the calendar")))?;
+    if now.china_date() < opens {
+        return Err(AppealError::Rejected(format!(
+            "year {year} cannot be issued yet: under {} ({}) its official run takes place from {opens}",
+            rules.id,
+            rules.annual_run.as_str()
+        )));
+    }
     let head = ledger.head()?;
     if head.recorded_at.is_some_and(|t| t > now) {
         return Err(AppealError::Rejected(format!("the clock ({now}) is behind the ledger head's recorded time")));
