@@ -24,66 +24,14 @@ struct Known {
     why: &'static str,
 }
 
-/// Every known mismatch comes from the grading fold (crates/grading
-/// resolve.rs `apply_patch`): it merges a correction's JSON into the
-/// target's and re-validates the result with today's import checks; a
-/// correction that add52da accepted but today's checks refuse is silently
-/// dropped. Typed patches applied without re-validation (issue 6, "What to
-/// build" 1) fix all of them.
-const KNOWN_MISMATCH: &[Known] = &[
-    Known {
-        fixture: "add52da",
-        decision: "GRADE-2024-91660800MA77C0020D-1",
-        today: ("D", "65.0"),
-        why: "act_changed 师市监变更〔2024〕3号 (licence_revoked → a warning carrying amount_yuan 2000) dropped: \
-              'a warning has no amount'; the penalty stays a licence revocation (−30, D2) instead of a warning (−3, C 92.0)",
-    },
-    Known {
-        fixture: "add52da",
-        decision: "GRADE-2024-91660800MA77C0040F-1",
-        today: ("A", "96.0"),
-        why: "record_corrected 兵市监更正〔2023〕5号 ({division: \"8\", scale: micro}) dropped: \
-              division not two digits; scale stays small (−1, not −2) and division \"08\", not \"8\"",
-    },
-    Known {
-        fixture: "add52da",
-        decision: "GRADE-2025-91660800MA77C0030E-1",
-        today: ("B", "86.0"),
-        why: "record_corrected 兵市监更正〔2025〕2号 (sampling → pass, product with a tab) dropped: \
-              control character; the failed sampling still counts (−10, A4)",
-    },
-    Known {
-        fixture: "add52da",
-        decision: "GRADE-2025-91660800MA77C0030E-2",
-        today: ("B", "86.0"),
-        why: "as GRADE-2025-91660800MA77C0030E-1 (the superseding run)",
-    },
-    Known {
-        fixture: "add52da",
-        decision: "GRADE-2025-91660800MA77C0040F-1",
-        today: ("A", "96.0"),
-        why: "as GRADE-2024-91660800MA77C0040F-1",
-    },
-    Known {
-        fixture: "add52da",
-        decision: "GRADE-2025-91660800MA77C0040F-2",
-        today: ("A", "96.0"),
-        why: "as GRADE-2024-91660800MA77C0040F-1 (the superseding run)",
-    },
-    Known {
-        fixture: "add52da",
-        decision: "GRADE-2025-91660800MA77C0050G-1",
-        today: ("C", "87.0"),
-        why: "act_changed 师市监变更〔2025〕2号 (fine ¥300,000 → warning + public_criticism carrying amount_yuan) dropped: \
-              'a public_criticism has no amount'; the fine keeps its 3-year publicity (−10, B4) instead of a 3-month one",
-    },
-    Known {
-        fixture: "add52da",
-        decision: "GRADE-2025-91660800MA77C0050G-2",
-        today: ("C", "87.0"),
-        why: "as GRADE-2025-91660800MA77C0050G-1 (the superseding run)",
-    },
-];
+/// Empty: every decision of every earlier release reproduces. Until
+/// record format 2 (issue 6), eight add52da decisions did not: the fold
+/// merged each correction's JSON into its target and re-validated it with
+/// that day's import checks, silently dropping four corrections add52da had
+/// accepted (a warning or public criticism carrying an amount, a division
+/// "8", a product name with a tab). Typed patches applied without
+/// re-validation, and the format-1 decoder, fixed all of them.
+const KNOWN_MISMATCH: &[Known] = &[];
 
 fn known(fixture: &str, decision: &str) -> Option<&'static Known> {
     KNOWN_MISMATCH.iter().find(|k| k.fixture == fixture && k.decision == decision)
