@@ -98,7 +98,7 @@ impl<'l> Checker<'l> {
             return Err(err(
                 "ref",
                 format!(
-                    "{:?} is probably a duplicate of {other:?}, a {} of the same enterprise: the two refs differ only in width, brackets or spaces",
+                    "{:?} is probably a duplicate of {other:?}, a {} of the same enterprise: the refs differ only in character width, bracket form or spaces",
                     fact.reference,
                     fact.kind()
                 ),
