@@ -190,6 +190,9 @@ mod tests {
             let LineError::Field(e) = fine(text).unwrap_err() else { panic!() };
             assert_eq!(e.field, "measures[0].amount_yuan", "{text}");
         }
+        // Also inside a change of an earlier penalty.
+        let change = line(r#""kind":"act_changed","target":"P1","changes":{"measures":[{"type":"fine","amount_yuan":99999.99999999999}]}"#);
+        assert_eq!(field_of(&change), "changes.measures[0].amount_yuan");
     }
 
     #[test]
