@@ -36,7 +36,7 @@ pub struct Checker<'l> {
     last_recorded: Option<Timestamp>,
     pending: Vec<(Timestamp, Fact)>,
     pending_refs: HashMap<String, usize>,
-    /// Ledger records of enterprises touched by a targeted fact, plus pending ones.
+    /// Ledger records of the enterprises this import touches, plus pending ones.
     enterprise_cache: PendingByEnterprise,
     /// Per enterprise touched: (kind, [`ref_key`]) → the ref that has it, for
     /// the ledger's facts and those accepted so far.
