@@ -26,6 +26,9 @@ pub struct IssueOutcome {
     /// Earlier decisions of the year left standing: their enterprise is no
     /// longer in scope on V, so no new decision replaces them.
     pub unreplaced: Vec<String>,
+    /// Enterprises with facts but no `enterprise_registered` known at K:
+    /// out of scope, skipped (CONTRACT.md §2).
+    pub unregistered: usize,
     pub distribution: BTreeMap<Grade, usize>,
 }
 
@@ -65,11 +68,13 @@ pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: 
     let mut earlier_total = 0;
     let mut distribution = BTreeMap::new();
     let mut unreplaced = Vec::new();
+    let mut unregistered = 0;
     for (uscc, records) in &by_enterprise {
         let earlier: Vec<_> = decisions(records).into_iter().filter(|d| d.decision.year == year).collect();
         earlier_total += earlier.len();
         let current = earlier.iter().filter(|d| d.superseded_by.is_none()).max_by_key(|d| d.seq);
-        let report = grading::grade(uscc.as_str(), records, on, head.seq, rules);
+        let (report, out_of_scope) = grading::grade_and_scope(uscc.as_str(), records, on, head.seq, rules);
+        unregistered += usize::from(out_of_scope == Some(grading::OutOfScope::NotRegistered));
         let report_sha256 = report.sha256();
         let (Some(grade), Some(score)) = (report.grade, report.score) else {
             unreplaced.extend(current.map(|d| d.reference.clone()));
@@ -133,6 +138,7 @@ pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: 
         records,
         superseding,
         unreplaced,
+        unregistered,
         distribution,
     })
 }

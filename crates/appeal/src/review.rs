@@ -179,7 +179,9 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
             notes,
         });
     };
-    let issued = grading::grade(uscc.as_str(), &records, on, k, rules);
+    // Re-derived as the issuing engine graded (its semantics, by version).
+    let semantics = grading::Semantics::of_engine(&g.engine_version);
+    let (issued, _) = grading::grade_under(semantics, uscc.as_str(), &records, on, k, rules);
     if issued.grade != Some(g.grade) {
         problems.push(format!("re-derived grade {} differs from the issued {}", issued.grade.map(|x| x.to_string()).unwrap_or("none".into()), g.grade));
     }

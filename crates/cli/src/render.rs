@@ -36,12 +36,20 @@ fn score_text(r: &GradeReport) -> String {
 }
 
 /// One enterprise's report, for a terminal.
-pub fn report_table(r: &GradeReport) -> String {
+/// `out_of_scope`: why the enterprise is not graded, said in one sentence.
+pub fn report_table(r: &GradeReport, out_of_scope: Option<grading::OutOfScope>) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{}  {}  division {}", r.enterprise, r.name, r.division);
     let _ = writeln!(o, "as of {} · known at seq {} · rules {} (sha256 {})", r.on, r.known_at_seq, r.rules.id, &r.rules.sha256[..12]);
     if !r.in_scope {
-        let _ = writeln!(o, "not in scope on {}: no grade", r.on);
+        match out_of_scope {
+            Some(why) => {
+                let _ = writeln!(o, "{}; no grade.", why.explain(r.on, r.known_at_seq));
+            }
+            None => {
+                let _ = writeln!(o, "not in scope on {}: no grade", r.on);
+            }
+        }
     } else {
         let _ = writeln!(o, "grade {}  score {}  decisive: {}", grade_text(r), score_text(r), r.decisive_reasons());
         let _ = writeln!(o, "\ndimensions (deduction / cap: items)");
@@ -121,7 +129,24 @@ pub fn distribution(reports: &[GradeReport]) -> String {
     format!("\n{} enterprises in scope: {}\n", reports.len(), parts.join(", "))
 }
 
-/// CSV: header and one row per enterprise (RFC 4180 quoting).
+/// The footer of `grade-all` about enterprises skipped for want of a registration.
+pub fn unregistered_note(n: usize, k: Seq) -> String {
+    format!("{n} enterprise(s) with facts but no enterprise_registered known at seq {k} skipped (out of scope; their division is unknown)")
+}
+
+/// A CSV text cell made safe for spreadsheets (OWASP "CSV injection"): a
+/// cell beginning with `=`, `+`, `-`, `@`, tab or carriage return gets a
+/// leading `'`, so it is shown as text, never run as a formula.
+pub fn csv_text(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// CSV: header and one row per enterprise (RFC 4180 quoting). Text cells
+/// pass through [`csv_text`]; numbers (score, seq) keep their form.
 pub fn all_csv(reports: &[GradeReport]) -> CliResult<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| CliError::Failed(format!("cannot render csv: {e}"));
@@ -132,21 +157,38 @@ pub fn all_csv(reports: &[GradeReport]) -> CliResult<String> {
         let fired: Vec<&str> = r.fired_triggers().map(|t| t.id.as_str()).collect();
         let adj = r.adjustments.first().map(|a| format!("{}→{}", a.from, a.to)).unwrap_or_default();
         w.write_record([
-            r.enterprise.clone(),
-            r.name.clone(),
-            r.division.clone(),
-            grade_text(r),
+            csv_text(&r.enterprise),
+            csv_text(&r.name),
+            csv_text(&r.division),
+            csv_text(&grade_text(r)),
             score_text(r),
-            failed.join(" "),
-            fired.join(" "),
-            adj,
-            r.decisive_reasons(),
+            csv_text(&failed.join(" ")),
+            csv_text(&fired.join(" ")),
+            csv_text(&adj),
+            // A clean A has no decisive reason: an empty cell, like the
+            // other list columns (the table shows `-`).
+            csv_text(&Some(r.decisive_reasons()).filter(|d| d != "-").unwrap_or_default()),
             r.known_at_seq.to_string(),
-            r.rules.id.clone(),
-            r.rules.sha256.clone(),
+            csv_text(&r.rules.id),
+            csv_text(&r.rules.sha256),
         ])
         .map_err(fail)?;
     }
     let bytes = w.into_inner().map_err(|e| CliError::Failed(format!("cannot render csv: {e}")))?;
     String::from_utf8(bytes).map_err(|e| CliError::Failed(format!("cannot render csv: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_text;
+
+    #[test]
+    fn formula_like_text_cells_are_neutralized() {
+        for (raw, safe) in [("=1+1", "'=1+1"), ("+86", "'+86"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx")] {
+            assert_eq!(csv_text(raw), safe);
+        }
+        for same in ["石河子甲公司", "a=b", "", "'quoted", "A4 A5"] {
+            assert_eq!(csv_text(same), same);
+        }
+    }
 }

@@ -83,6 +83,9 @@ pub fn issue(out: &IssueOutcome) -> String {
     if !out.unreplaced.is_empty() {
         let _ = writeln!(o, "{} earlier decision(s) stand without replacement (enterprise no longer in scope on {}): {}", out.unreplaced.len(), out.on, out.unreplaced.join(", "));
     }
+    if out.unregistered > 0 {
+        let _ = writeln!(o, "{} enterprise(s) with facts but no enterprise_registered known at seq {} skipped (out of scope)", out.unregistered, out.known_at);
+    }
     let total = out.records.len().max(1);
     let parts: Vec<String> = out.distribution.iter().map(|(g, n)| format!("{g} {n} ({}.{}%)", n * 1000 / total / 10, n * 1000 / total % 10)).collect();
     let _ = writeln!(o, "distribution: {}", parts.join(", "));

@@ -1,5 +1,6 @@
-//! The per-line checks that need the ledger: duplicates, recorded time,
-//! targets, partial-revocation parts and change fields.
+//! The per-line checks that need the ledger: duplicates and probable
+//! duplicates, recorded time, licences, targets, partial-revocation parts and
+//! change fields.
 
 use crate::{PendingByEnterprise, Plan};
 use grading::resolve::resolve;
@@ -34,8 +35,11 @@ pub struct Checker<'l> {
     last_recorded: Option<Timestamp>,
     pending: Vec<(Timestamp, Fact)>,
     pending_refs: HashMap<String, usize>,
-    /// Ledger records of enterprises touched by a targeted fact, plus pending ones.
+    /// Ledger records of the enterprises this import touches, plus pending ones.
     enterprise_cache: PendingByEnterprise,
+    /// Per enterprise touched: (kind, [`ref_key`]) → the ref that has it, for
+    /// the ledger's facts and those accepted so far.
+    ref_keys: HashMap<model::Uscc, HashMap<(Kind, String), String>>,
     duplicates: usize,
 }
 
@@ -54,6 +58,7 @@ impl<'l> Checker<'l> {
             pending: Vec::new(),
             pending_refs: HashMap::new(),
             enterprise_cache: HashMap::new(),
+            ref_keys: HashMap::new(),
             duplicates: 0,
         })
     }
@@ -93,6 +98,17 @@ impl<'l> Checker<'l> {
         if fact.kind() == Kind::GradeIssued {
             return Err(err("kind", "grade_issued is written only by the ledger's own annual run"));
         }
+        let key = (fact.kind(), ref_key(&fact.reference));
+        if let Some(other) = self.ref_keys(&fact.enterprise)?.get(&key) {
+            return Err(err(
+                "ref",
+                format!(
+                    "{:?} is probably a duplicate of {other:?}, a {} of the same enterprise: the refs differ only in character width, bracket form or spaces",
+                    fact.reference,
+                    fact.kind()
+                ),
+            ));
+        }
         let at = recorded_at.unwrap_or(self.now);
         if at > self.now {
             return Err(err("recorded_at", format!("{at} is in the future (now is {})", self.now)));
@@ -119,8 +135,10 @@ impl<'l> Checker<'l> {
                     return Err(err("kind", format!("enterprise {} is already registered ({r:?}); record changes as enterprise_changed", fact.enterprise)));
                 }
             }
-            // Ending a licence the ledger never heard of is most likely a typo.
-            Body::LicenceTerminated(model::fact::LicenceTerminated { licence_no, .. }) => {
+            // Ending or verifying a licence the ledger never heard of is most
+            // likely a typo (or a fact of another enterprise).
+            Body::LicenceTerminated(model::fact::LicenceTerminated { licence_no, .. })
+            | Body::LicenceVerification(model::fact::LicenceVerification { licence_no, .. }) => {
                 let granted = self.enterprise_records(&fact.enterprise)?.iter().any(|r| matches!(&r.fact.body, Body::LicenceGranted(g) if &g.licence_no == licence_no));
                 if !granted {
                     return Err(err("licence_no", format!("{licence_no} was never granted to enterprise {}", fact.enterprise)));
@@ -141,6 +159,9 @@ impl<'l> Checker<'l> {
             self.check_target(&fact, target, recorded_on)?;
         }
         self.last_recorded = Some(at);
+        if let Some(keys) = self.ref_keys.get_mut(&fact.enterprise) {
+            keys.insert(key, fact.reference.clone());
+        }
         self.pending_refs.insert(fact.reference.clone(), self.pending.len());
         let seq = Seq(self.head.0 + self.pending.len() as u64 + 1);
         if let Some(list) = self.enterprise_cache.get_mut(&fact.enterprise) {
@@ -198,14 +219,31 @@ impl<'l> Checker<'l> {
         Ok(&self.enterprise_cache[uscc])
     }
 
-    /// The target's content with every correction known so far applied.
-    fn effective_body(&mut self, fact: &Fact, target: &str) -> Result<Body, LineFault> {
+    /// The enterprise's ref keys (built once per import from its records).
+    fn ref_keys(&mut self, uscc: &model::Uscc) -> Result<&HashMap<(Kind, String), String>, LineFault> {
+        if !self.ref_keys.contains_key(uscc) {
+            let mut keys = HashMap::new();
+            for r in self.enterprise_records(uscc)? {
+                keys.entry((r.fact.kind(), ref_key(&r.fact.reference))).or_insert_with(|| r.fact.reference.clone());
+            }
+            self.ref_keys.insert(*uscc, keys);
+        }
+        Ok(&self.ref_keys[uscc])
+    }
+
+    /// The target's content and valid date with every correction known so
+    /// far applied.
+    fn effective(&mut self, fact: &Fact, target: &str) -> Result<(Body, ChinaDate), LineFault> {
         let records = self.enterprise_records(&fact.enterprise)?;
         let resolved = resolve(records);
         resolved
             .get(target)
-            .map(|e| e.body.clone())
+            .map(|e| (e.body.clone(), e.occurred_on))
             .ok_or_else(|| err("target", format!("{target:?} cannot be corrected")))
+    }
+
+    fn effective_body(&mut self, fact: &Fact, target: &str) -> Result<Body, LineFault> {
+        self.effective(fact, target).map(|(b, _)| b)
     }
 
     /// A change or correction, applied to the target as corrected so far,
@@ -214,7 +252,7 @@ impl<'l> Checker<'l> {
     /// typed by the target's kind at parse time, so unknown fields are
     /// already refused; this is the one place its effect is validated.
     fn check_patch(&mut self, fact: &Fact, target: &str, patch: &Patch, field: &str, move_date_until: Option<ChinaDate>) -> Result<(), LineFault> {
-        let mut current = self.effective_body(fact, target)?;
+        let (mut current, valid_date) = self.effective(fact, target)?;
         if patch.body.kind() != current.kind() {
             return Err(err(field, format!("is typed for a {}, but {target:?} is a {}", patch.body.kind(), current.kind())));
         }
@@ -223,8 +261,42 @@ impl<'l> Checker<'l> {
                 return Err(err(&format!("{field}.occurred_on"), format!("{d} is later than the China date {limit} on which the correction was recorded")));
             }
         }
-        patch.apply(&mut current, fact.occurred_on);
-        current.validate().map_err(|e| err(&format!("{field}.{}", e.field), e.message))?;
+        let occurred_on = patch.apply(&mut current, valid_date);
+        // The corrected fact as a whole: its content and its (possibly moved)
+        // valid date, e.g. a deadline may not fall before the order's date.
+        let corrected = Fact { occurred_on, body: current, ..fact.clone() };
+        corrected.validate().map_err(|e| err(&format!("{field}.{}", e.field), e.message))?;
         Ok(())
+    }
+}
+
+/// A ref as compared for probable duplicates (CONTRACT.md §2): NFKC (so
+/// full-width digits, letters and brackets become ASCII), the bracket forms
+/// 〔〕 [] （） 【】 unified to `()`, every whitespace character removed.
+pub fn ref_key(reference: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    reference
+        .nfkc()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '〔' | '[' | '【' => '(',
+            '〕' | ']' | '】' => ')',
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ref_key;
+
+    #[test]
+    fn ref_keys_unify_width_brackets_and_spaces() {
+        let k = ref_key("师市监罚〔2025〕12号");
+        for same in ["师市监罚[2025]12号", "师市监罚（2025）12号", "师市监罚【2025】12号", "师市监罚(2025)12号", "师市监罚〔２０２５〕１２号", "师市监罚 〔2025〕 12号", "师市监罚［2025］12号"] {
+            assert_eq!(ref_key(same), k, "{same}");
+        }
+        assert_ne!(ref_key("师市监罚〔2025〕13号"), k);
+        assert_ne!(ref_key("师市监简罚〔2025〕12号"), k);
     }
 }

@@ -8,7 +8,7 @@ use model::{parse_line_with, Fact, Record, Seq, Timestamp};
 use std::collections::HashMap;
 use store::{Ledger, StoreError};
 
-pub use check::Checker;
+pub use check::{ref_key, Checker};
 
 /// Longest line an import accepts, in bytes (a stored fact stays far
 /// below the envelope's 1 MiB limit).

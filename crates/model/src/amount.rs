@@ -62,8 +62,46 @@ pub struct Yuan {
 }
 
 impl Yuan {
+    /// Largest amount accepted from input: 9,999,999,999,999.99 yuan (below
+    /// 10^13, so every accepted amount has at most 15 significant digits).
+    pub const MAX: Yuan = Yuan { fen: 999_999_999_999_999 };
+
     pub fn from_yuan(y: i64) -> Yuan {
         Yuan { fen: y * 100 }
+    }
+
+    /// Reads yuan from decimal text exactly, without binary floating point:
+    /// digits, then optionally `.` and one or two digits (`100000`,
+    /// `100000.00`, `12.3`, `12.34`). Refused, with a reason: a sign (amounts
+    /// are not negative), an exponent (`1e5`: write the plain decimal), more
+    /// than two decimals (`99999.999`, `99999.99999999999`), more than [`Yuan::MAX`].
+    pub fn parse_decimal(text: &str) -> Result<Yuan, String> {
+        if text.starts_with('-') {
+            return Err(format!("{text} is negative; an amount is not"));
+        }
+        if text.contains(['e', 'E']) {
+            return Err(format!("{text} has an exponent; write the amount as a plain decimal such as 100000 or 100000.00"));
+        }
+        let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(int) || (text.contains('.') && !digits(frac)) {
+            return Err(format!("{text} is not a decimal amount in yuan"));
+        }
+        if frac.len() > 2 {
+            return Err(format!("{text} has more than two decimals; an amount is exact to the fen (0.01 yuan)"));
+        }
+        let too_large = || format!("{text} is more than the largest amount accepted, {}", Yuan::MAX);
+        let int = int.trim_start_matches('0');
+        if int.len() > 13 {
+            return Err(too_large());
+        }
+        let yuan: i64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| too_large())? };
+        let fen: i64 = format!("{frac:0<2}").parse().map_err(|_| too_large())?;
+        let fen = yuan * 100 + fen;
+        if fen > Yuan::MAX.fen {
+            return Err(too_large());
+        }
+        Ok(Yuan { fen })
     }
 }
 
@@ -99,27 +137,21 @@ impl Visitor<'_> for YuanVisitor {
         f.write_str("a non-negative amount in yuan with at most two decimals")
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Yuan, E> {
-        i64::try_from(v)
-            .ok()
-            .and_then(|v| v.checked_mul(100))
-            .map(|fen| Yuan { fen })
-            .ok_or_else(|| E::custom("amount too large"))
+        Yuan::parse_decimal(&v.to_string()).map_err(E::custom)
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Yuan, E> {
-        if v < 0 {
-            return Err(E::custom("amount must not be negative"));
-        }
-        self.visit_u64(v as u64)
+        Yuan::parse_decimal(&v.to_string()).map_err(E::custom)
     }
+    /// serde_json hands a JSON number over as an f64. Its shortest decimal
+    /// text (Rust's `Display`, no exponent) is read as decimal text: every
+    /// amount of at most 15 significant digits comes back exactly. Import
+    /// checks the literal text itself first (`strict::scan`), so a literal that
+    /// only rounds to a two-decimal f64 (`99999.99999999999`) never gets here.
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Yuan, E> {
-        if !v.is_finite() || !(0.0..=1e13).contains(&v) {
-            return Err(E::custom("amount must be a non-negative finite number"));
+        if !v.is_finite() {
+            return Err(E::custom("amount must be a finite number"));
         }
-        let fen = (v * 100.0).round();
-        if ((v * 100.0) - fen).abs() > 1e-6 {
-            return Err(E::custom("amount has more than two decimals"));
-        }
-        Ok(Yuan { fen: fen as i64 })
+        Yuan::parse_decimal(&format!("{v}")).map_err(E::custom)
     }
 }
 
@@ -170,5 +202,38 @@ mod tests {
         assert_eq!(y.fen, 1234);
         assert!(serde_json::from_str::<Yuan>("1.234").is_err());
         assert!(serde_json::from_str::<Yuan>("-1").is_err());
+        assert!(serde_json::from_str::<Yuan>("99999.999").is_err());
+        assert_eq!(serde_json::from_str::<Yuan>("100000.00").unwrap().fen, 10_000_000);
+        assert_eq!(serde_json::from_str::<Yuan>("9999999999999.99").unwrap(), Yuan::MAX);
+        assert!(serde_json::from_str::<Yuan>("10000000000000").is_err());
+    }
+
+    #[test]
+    fn decimal_text_is_exact() {
+        let ok = |t: &str| Yuan::parse_decimal(t).unwrap().fen;
+        assert_eq!(ok("100000"), 10_000_000);
+        assert_eq!(ok("100000.00"), 10_000_000);
+        assert_eq!(ok("12.3"), 1230);
+        assert_eq!(ok("12.34"), 1234);
+        assert_eq!(ok("0.01"), 1);
+        assert_eq!(ok("0"), 0);
+        assert_eq!(ok("9999999999999.99"), Yuan::MAX.fen);
+        for bad in ["99999.99999999999", "99999.999", "1e5", "1E5", "-1", "1.", ".5", "", "1.2.3", "10000000000000", "99999999999999999999999"] {
+            assert!(Yuan::parse_decimal(bad).is_err(), "{bad}");
+        }
+        // A fine of exactly ¥100,000.00 is not below ¥100,000.
+        assert!(Yuan::parse_decimal("100000.00").unwrap() >= Yuan::from_yuan(100_000));
+        assert!(Yuan::parse_decimal("99999.99").unwrap() < Yuan::from_yuan(100_000));
+    }
+
+    #[test]
+    fn json_amounts_round_trip_exactly() {
+        // Every two-decimal amount up to MAX survives f64 and back: a sample
+        // of awkward ones (binary fractions that are not exact).
+        for fen in [1, 10, 29, 1234, 9_999_999, 10_000_000, 123_456_789_012_345, Yuan::MAX.fen] {
+            let y = Yuan { fen };
+            let json = serde_json::to_string(&y).unwrap();
+            assert_eq!(serde_json::from_str::<Yuan>(&json).unwrap(), y, "{json}");
+        }
     }
 }

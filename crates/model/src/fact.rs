@@ -533,12 +533,12 @@ impl Body {
         };
         match self {
             Body::EnterpriseRegistered(b) => {
-                nonblank("name", &b.name)?;
+                crate::strict::check_clean_text("name", &b.name)?;
                 check_division(&b.division)
             }
             Body::EnterpriseChanged(b) => {
                 if let Some(n) = &b.name {
-                    nonblank("name", n)?;
+                    crate::strict::check_clean_text("name", n)?;
                 }
                 if let Some(d) = &b.division {
                     check_division(d)?;
@@ -619,6 +619,26 @@ impl Body {
             Some(t) if t.trim().is_empty() => Err(FieldError::new("target", "must not be empty")),
             _ => Ok(()),
         })
+    }
+}
+
+impl Fact {
+    /// The body's rules ([`Body::validate`]) and those across the common and
+    /// the kind-specific fields (CONTRACT.md §2 "Strictness"): a rectification
+    /// `deadline` and a report's `filed_on` are not before the valid date.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        self.body.validate()?;
+        match &self.body {
+            Body::RectificationOrdered(b) if b.deadline < self.occurred_on => Err(FieldError::new(
+                "deadline",
+                format!("{} is before the order's own valid date {}", b.deadline, self.occurred_on),
+            )),
+            Body::SelfInspectionReport(b) if b.filed_on < self.occurred_on => Err(FieldError::new(
+                "filed_on",
+                format!("{} is before the report's own valid date {}", b.filed_on, self.occurred_on),
+            )),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod fact;
 pub mod parse;
 pub mod patch;
 pub mod record;
+pub mod strict;
 pub mod uscc;
 pub mod v1;
 

@@ -2,7 +2,7 @@
 //! the ledger (refs, targets, recorded_at order) live in `ingest`.
 
 use crate::fact::{Body, Fact, FieldError, Kind, Source};
-use crate::{ChinaDate, Timestamp, Uscc};
+use crate::{strict, ChinaDate, Timestamp, Uscc};
 use serde_json::{Map, Value};
 
 /// A parsed line: the fact and, when given, when it was learned.
@@ -41,7 +41,10 @@ pub fn parse_line(line: &str) -> Result<FactDraft, LineError> {
 }
 
 /// Parses one line. Kind-specific fields are checked by the kind's type
-/// (unknown fields rejected); dates become China civil dates. `target_kind`
+/// (unknown fields rejected); dates become China civil dates. The line's text
+/// is scanned too (CONTRACT.md §2 "Strictness"): a key given twice and an
+/// amount that is not an exact two-decimal number are refused, and amounts
+/// are taken from their literal text. `target_kind`
 /// gives the kind of the fact a ref names (pending or in the ledger): a
 /// change, correction or partial revocation is typed by its target's kind.
 pub fn parse_line_with(line: &str, target_kind: &dyn Fn(&str) -> Option<Kind>) -> Result<FactDraft, LineError> {
@@ -49,6 +52,7 @@ pub fn parse_line_with(line: &str, target_kind: &dyn Fn(&str) -> Option<Kind>) -
     let Value::Object(mut m) = v else {
         return Err(LineError::Json("a fact is one JSON object per line".into()));
     };
+    let scan = strict::scan(line)?;
     let kind_name = take_str(&mut m, "kind", true)?.unwrap_or_default();
     let kind = Kind::from_name(&kind_name)
         .ok_or_else(|| FieldError::new("kind", format!("unknown kind {kind_name:?}")))?;
@@ -56,8 +60,9 @@ pub fn parse_line_with(line: &str, target_kind: &dyn Fn(&str) -> Option<Kind>) -
         return Err(FieldError::new("kind", "grade_issued is written only by the ledger's own annual run (`issue`)").into());
     }
     let reference = take_str(&mut m, "ref", true)?.unwrap_or_default();
-    if reference.trim().is_empty() || reference.len() > 256 || reference.chars().any(char::is_control) {
-        return Err(FieldError::new("ref", "must be a non-empty document number of at most 256 bytes without control characters").into());
+    strict::check_clean_text("ref", &reference)?;
+    if reference.len() > 256 {
+        return Err(FieldError::new("ref", "must be a document number of at most 256 bytes").into());
     }
     let enterprise = take_str(&mut m, "enterprise", true)?.unwrap_or_default();
     let enterprise = Uscc::parse(&enterprise).map_err(|e| FieldError::new("enterprise", e.to_string()))?;
@@ -74,8 +79,18 @@ pub fn parse_line_with(line: &str, target_kind: &dyn Fn(&str) -> Option<Kind>) -
     };
     let note = take_str(&mut m, "note", false)?;
     debug_assert!(COMMON.iter().all(|c| !m.contains_key(*c)));
-    let body = Body::from_fields(kind, m, target_kind)?;
-    Ok(FactDraft { fact: Fact { reference, enterprise, occurred_on, source, note, body }, recorded_at })
+    let mut body = Body::from_fields(kind, m, target_kind)?;
+    if let Body::AdministrativePenalty(p) = &mut body {
+        // The exact decimal of the literal text is the amount.
+        for (i, measure) in p.measures.iter_mut().enumerate() {
+            if let Some(y) = scan.amount(&format!("measures[{i}].amount_yuan")) {
+                measure.amount_yuan = Some(y);
+            }
+        }
+    }
+    let fact = Fact { reference, enterprise, occurred_on, source, note, body };
+    fact.validate()?;
+    Ok(FactDraft { fact, recorded_at })
 }
 
 /// Renders a fact back to its JSON object (normalized: China dates, defaults applied).
@@ -153,5 +168,62 @@ mod tests {
         let d = parse_line(&line(r#""kind":"sampling_inspection","level":"xpcc","product":"水泥","result":"fail","failed_items":["三氧化硫"]"#)).unwrap();
         let back = serde_json::to_string(&to_json(&d.fact)).unwrap();
         assert_eq!(parse_line(&back).unwrap().fact, d.fact);
+    }
+
+    fn field_of(l: &str) -> String {
+        match parse_line(l).unwrap_err() {
+            LineError::Field(e) => e.field,
+            e => panic!("not a field error: {e}"),
+        }
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_wherever_it_is() {
+        let two_measures = line(r#""kind":"administrative_penalty","procedure":"ordinary","measures":[{"type":"licence_revoked"}],"measures":[{"type":"warning"}]"#);
+        assert_eq!(field_of(&two_measures), "measures");
+        let two_refs = format!(r#"{{"ref":"R2",{}"#, &line(r#""kind":"complaint_verified","channel":"report""#)[1..]);
+        assert_eq!(field_of(&two_refs), "ref");
+        let in_measure = line(r#""kind":"administrative_penalty","procedure":"ordinary","measures":[{"type":"fine","amount_yuan":5,"amount_yuan":500000}]"#);
+        assert_eq!(field_of(&in_measure), "measures[0].amount_yuan");
+    }
+
+    #[test]
+    fn amounts_come_from_the_literal_text() {
+        let fine = |a: &str| parse_line(&line(&format!(r#""kind":"administrative_penalty","procedure":"ordinary","measures":[{{"type":"fine","amount_yuan":{a}}}]"#)));
+        for (text, fen) in [("100000", 10_000_000), ("100000.00", 10_000_000), ("12.3", 1230), ("12.34", 1234)] {
+            let Body::AdministrativePenalty(p) = fine(text).unwrap().fact.body else { panic!() };
+            assert_eq!(p.measures[0].amount_yuan, Some(crate::Yuan { fen }), "{text}");
+        }
+        for text in ["99999.99999999999", "99999.999", "1e5"] {
+            let LineError::Field(e) = fine(text).unwrap_err() else { panic!() };
+            assert_eq!(e.field, "measures[0].amount_yuan", "{text}");
+        }
+        // Also inside a change of an earlier penalty.
+        let change = line(r#""kind":"act_changed","target":"P1","changes":{"measures":[{"type":"fine","amount_yuan":99999.99999999999}]}"#);
+        assert_eq!(field_of(&change), "changes.measures[0].amount_yuan");
+    }
+
+    #[test]
+    fn deadline_and_filed_on_not_before_the_valid_date() {
+        let order = |deadline: &str| line(&format!(r#""kind":"rectification_ordered","target":"S1","deadline":"{deadline}""#));
+        assert_eq!(field_of(&order("2025-03-01")), "deadline");
+        assert!(parse_line(&order("2025-03-02")).is_ok());
+        let report = |filed: &str| line(&format!(r#""kind":"self_inspection_report","year":2024,"filed_on":"{filed}""#));
+        assert_eq!(field_of(&report("2025-03-01")), "filed_on");
+        assert!(parse_line(&report("2025-03-02")).is_ok());
+    }
+
+    #[test]
+    fn refs_and_names_must_be_clean() {
+        let with_ref = |r: &str| format!(r#"{{"kind":"complaint_verified","ref":"{r}","enterprise":"{E}","occurred_on":"2025-03-02","channel":"report"}}"#);
+        for r in ["R1 ", "R1\u{200B}", "R\u{202E}1", "\u{FEFF}R1"] {
+            assert_eq!(field_of(&with_ref(r)), "ref", "{r:?}");
+        }
+        let reg = |n: &str| line(&format!(r#""kind":"enterprise_registered","name":"{n}","division":"08","scale":"small""#));
+        assert_eq!(field_of(&reg("甲公司\u{202E}")), "name");
+        assert_eq!(field_of(&reg(" 甲公司")), "name");
+        assert!(parse_line(&reg("甲公司")).is_ok());
+        let changed = line("\"kind\":\"enterprise_changed\",\"name\":\"乙\u{2066}公司\"");
+        assert_eq!(field_of(&changed), "name");
     }
 }

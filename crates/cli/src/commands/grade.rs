@@ -14,10 +14,10 @@ pub fn one(dir: &Path, a: GradeArgs) -> CliResult {
     let q = resolve_question(&a.question, &ledger)?;
     let uscc = super::enterprise(&ledger, &a.uscc)?;
     let records = ledger.enterprise_records(&uscc, q.known_at)?;
-    let report = grading::grade(uscc.as_str(), &records, q.on, q.known_at, &q.rules);
+    let (report, out_of_scope) = grading::grade_and_scope(uscc.as_str(), &records, q.on, q.known_at, &q.rules);
     let text = match a.format {
         ReportFormat::Json => report.to_json() + "\n",
-        ReportFormat::Table => render::report_table(&report),
+        ReportFormat::Table => render::report_table(&report, out_of_scope),
     };
     print!("{text}");
     Ok(())
@@ -39,8 +39,12 @@ pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
         b
     });
     let mut reports = Vec::new();
+    let mut unregistered = 0;
     for (uscc, records) in &by_enterprise {
-        let r = grading::grade(uscc.as_str(), records, q.on, q.known_at, &q.rules);
+        let (r, out_of_scope) = grading::grade_and_scope(uscc.as_str(), records, q.on, q.known_at, &q.rules);
+        if out_of_scope == Some(grading::OutOfScope::NotRegistered) {
+            unregistered += 1;
+        }
         if r.in_scope && a.division.as_ref().is_none_or(|d| *d == r.division) {
             reports.push(r);
         }
@@ -51,8 +55,14 @@ pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    // Enterprises with facts but no registration: a footer line in the
+    // table; on stderr for json and csv, whose shapes stay as CONTRACT.md §3.
+    let skipped = (unregistered > 0).then(|| render::unregistered_note(unregistered, q.known_at));
+    if let (Some(note), Format::Json | Format::Csv) = (&skipped, a.format) {
+        eprintln!("credit-ledger: {note}");
+    }
     let text = match a.format {
-        Format::Table => render::all_table(&reports, q.on, q.known_at, &q.rules),
+        Format::Table => render::all_table(&reports, q.on, q.known_at, &q.rules) + &skipped.map(|n| n + "\n").unwrap_or_default(),
         Format::Json => {
             serde_json::to_string_pretty(&reports).map_err(|e| CliError::Failed(format!("cannot render json: {e}")))? + "\n"
         }

@@ -294,10 +294,22 @@ impl Gen {
     // Phase 3: licence facts.
     // ------------------------------------------------------------------
 
+    /// When the first `licence_verification` of `licence_no` by `uscc` is
+    /// recorded, if there is one.
+    fn first_verification(&self, uscc: &str, licence_no: &str) -> Option<chrono::NaiveDateTime> {
+        self.facts
+            .iter()
+            .filter(|f| f.kind == "licence_verification" && f.enterprise == uscc)
+            .filter(|f| matches!(f.get("licence_no"), Some(J::S(n)) if n == licence_no))
+            .map(|f| f.recorded)
+            .min()
+    }
+
     /// Grants (cut at the end of activity) and terminations.
     pub fn emit_licences(&mut self, e: &mut Ent) {
         let mut rng = e.rng.clone();
         let mut k = 0;
+        let mut granted = std::collections::BTreeSet::new();
         for l in e.licences.clone() {
             let cat = &CATEGORIES[l.cat];
             let prod = &cat.products[l.prod];
@@ -309,11 +321,22 @@ impl Gen {
                     continue;
                 }
                 k += 1;
-                let rec = if t.grant_on < first_day() {
+                let mut rec = if t.grant_on < first_day() {
                     e.load_time + chrono::Duration::minutes(10 * k)
                 } else {
                     self.rec(&mut rng, t.grant_on, 0, 15, None)
                 };
+                // Import refuses a verification of a licence it does not
+                // know: record the first grant of a number before the first
+                // verification of it (made in phase 2, recorded at least a
+                // day after a valid date on or after this grant's).
+                if granted.insert(t.licence_no.clone()) {
+                    if let Some(v) = self.first_verification(&e.uscc, &t.licence_no) {
+                        if v <= rec {
+                            rec = v - chrono::Duration::minutes(30);
+                        }
+                    }
+                }
                 let mut f = Fact::new(
                     "licence_granted",
                     RefSpec::Fixed(format!(
