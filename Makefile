@@ -1,6 +1,7 @@
 # credit-ledger: the two set-up commands are `make run` and `make test`.
 CARGO  ?= cargo
-BIN    := target/release/credit-ledger
+# Cargo's target directory: $(CARGO_TARGET_DIR) when set, as cargo does.
+BIN    := $(or $(CARGO_TARGET_DIR),target)/release/credit-ledger
 LEDGER ?= target/run/ledger
 OUT    ?= out
 ON     ?= 2025-12-31

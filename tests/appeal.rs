@@ -9,8 +9,19 @@ use std::process::{Command, Output};
 const E: &str = "91660800000007919G";
 const F: &str = "916608000000158383";
 
+/// Every command's "now" (`CREDIT_LEDGER_NOW`), and its China date.
+const NOW: &str = "2026-07-01T10:00:00+08:00";
+const TODAY: &str = "2026-07-01";
+
 fn run(ledger: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_credit-ledger")).arg("--ledger").arg(ledger).args(args).env_remove("CREDIT_LEDGER_DIR").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_credit-ledger"))
+        .arg("--ledger")
+        .arg(ledger)
+        .args(args)
+        .env_remove("CREDIT_LEDGER_DIR")
+        .env("CREDIT_LEDGER_NOW", NOW)
+        .output()
+        .unwrap()
 }
 
 fn ok(o: Output) -> String {
@@ -67,8 +78,8 @@ fn issue_review_correct_object_and_review_again() {
     assert_eq!(r["changes"]["facts"].as_array().unwrap().len(), 0);
 
     // The penalty is revoked on review (行政复议); the objection is upheld.
-    // Decisions are dated on the day they are issued (today), so is what follows.
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string();
+    // Decisions are dated on the day they are issued (NOW's), so is what follows.
+    let today = TODAY;
     let later = format!(
         "{{\"kind\":\"objection_filed\",\"ref\":\"OBJ-1\",\"enterprise\":\"{E}\",\"occurred_on\":\"{today}\",\"target\":\"{decision}\",\"grounds\":\"处罚已被撤销\"}}\n\
          {{\"kind\":\"act_revoked\",\"ref\":\"REV-1\",\"enterprise\":\"{E}\",\"occurred_on\":\"{today}\",\"target\":\"PEN-1\"}}\n\
@@ -219,7 +230,7 @@ fn bad_requests_exit_2() {
 fn an_upheld_objection_without_correcting_facts_is_pointed_out() {
     let (dir, l) = setup();
     ok(run(&l, &["issue", "--year", "2025"]));
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string();
+    let today = TODAY;
     let f = write(dir.path(), "obj.jsonl", &format!(
         "{{\"kind\":\"objection_filed\",\"ref\":\"OBJ-9\",\"enterprise\":\"{E}\",\"occurred_on\":\"{today}\",\"target\":\"GRADE-2025-{E}-1\",\"grounds\":\"罚款金额有误\"}}\n\
          {{\"kind\":\"objection_decided\",\"ref\":\"OBJ-9-D\",\"enterprise\":\"{E}\",\"occurred_on\":\"{today}\",\"target\":\"OBJ-9\",\"outcome\":\"upheld\"}}\n"));

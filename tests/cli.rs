@@ -9,7 +9,7 @@ const E2: &str = "916608000000158383";
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_credit-ledger"));
-    c.env_remove("CREDIT_LEDGER_DIR");
+    c.env_remove("CREDIT_LEDGER_DIR").env("CREDIT_LEDGER_NOW", "2026-01-15T12:00:00+08:00");
     c
 }
 

@@ -11,6 +11,12 @@ pub struct Cli {
     /// Ledger directory [default: $CREDIT_LEDGER_DIR, else ./ledger]
     #[arg(long, global = true, value_name = "DIR")]
     pub ledger: Option<PathBuf>,
+    /// The command's "now" (RFC 3339 with offset), for tests and backfills:
+    /// recorded time of imported facts without one, of issued decisions, and
+    /// "today" [default: $CREDIT_LEDGER_NOW, else the system clock]. Never
+    /// later than the system clock.
+    #[arg(long, global = true, value_name = "TIME")]
+    pub now: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -36,7 +42,7 @@ pub enum Command {
     /// Check every record: decoding, gapless seqs, the hash chain and both indexes.
     Verify(VerifyArgs),
     /// List the shipped rule sets with their effective dates and SHA-256.
-    Rules,
+    Rules(RulesArgs),
 }
 
 /// Output of grade-all: a table, a JSON list of reports, or CSV.
@@ -115,7 +121,18 @@ pub struct GradeAllArgs {
 }
 
 #[derive(Args, Debug)]
-pub struct VerifyArgs {}
+pub struct VerifyArgs {
+    /// Output format (json: README "verify --format json").
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// Output format (json: README "rules --format json").
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+}
 
 #[derive(Args, Debug)]
 pub struct IssueArgs {

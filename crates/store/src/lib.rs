@@ -2,6 +2,7 @@
 //! index, a per-enterprise index and a SHA-256 hash chain. The only crate
 //! that knows sled. Layout: docs/FORMAT.md.
 
+mod disk;
 mod keys;
 
 use model::envelope::{self, EnvelopeError};
@@ -9,7 +10,7 @@ use model::record::GENESIS_HASH;
 use model::{Fact, Record, Seq, Timestamp, Uscc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use keys::{enterprise_key, record_key, ref_key};
@@ -33,7 +34,18 @@ pub enum StoreError {
     Inconsistent(String),
     #[error("cannot encode a record: {0}")]
     Encode(EnvelopeError),
+    /// A write found no room (`reason`: "no space left on device", …);
+    /// `outcome` says what that left.
+    #[error("{reason} while {during}; {outcome}")]
+    Full { reason: &'static str, during: String, outcome: &'static str },
 }
+
+/// What a full device during an append leaves: nothing new.
+const APPEND_OUTCOME: &str = "nothing was acknowledged, and the ledger still holds every fact acknowledged before; \
+free some space and import again (facts already stored are skipped as duplicates)";
+/// What a full device during an open leaves: nothing changed.
+const OPEN_OUTCOME: &str = "nothing was acknowledged or changed (opening writes sled's recovery snapshot); \
+free some space and run the command again";
 
 /// The ledger head: last seq (0 when empty), its chain hash and recorded time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,16 +67,49 @@ pub struct Ledger {
     db: sled::Db,
     tree: sled::Tree,
     append_lock: Mutex<()>,
+    /// The directory, for messages (empty for a scratch ledger).
+    dir: PathBuf,
 }
 
 impl Ledger {
-    /// Opens (or creates) the ledger in `dir`.
+    /// Whether `dir` holds a ledger (sled's `conf` or `db` file): commands
+    /// that only read refuse to create one.
+    pub fn exists(dir: &Path) -> bool {
+        dir.join("conf").is_file() || dir.join("db").is_file()
+    }
+
+    /// An empty ledger in a temporary directory of sled's (removed when
+    /// dropped): an import into a ledger that does not exist yet is
+    /// validated against it, so that a rejected import creates nothing.
+    pub fn scratch() -> Result<Ledger, StoreError> {
+        let open_err = |e: sled::Error| StoreError::Open { path: "(a temporary directory)".into(), message: e.to_string() };
+        let db = sled::Config::new().temporary(true).open().map_err(open_err)?;
+        let tree = db.open_tree(TREE).map_err(open_err)?;
+        Ok(Ledger { db, tree, append_lock: Mutex::new(()), dir: PathBuf::new() })
+    }
+
+    /// Opens (or creates) the ledger in `dir`. Unfinished snapshot files a
+    /// failed write left behind are removed first (see `disk`); a full
+    /// device is [`StoreError::Full`].
     pub fn open(dir: &Path) -> Result<Ledger, StoreError> {
-        let open_err = |e: sled::Error| StoreError::Open { path: dir.display().to_string(), message: e.to_string() };
+        let path = dir.display().to_string();
+        let open_err = |e: sled::Error| {
+            if let Some(reason) = disk::sled_full_reason(&e) {
+                // Best effort: the next open removes it anyway.
+                let _ = disk::remove_stale_snapshots(dir);
+                StoreError::Full { reason, during: format!("opening the ledger at {path}"), outcome: OPEN_OUTCOME }
+            } else {
+                StoreError::Open { path: path.clone(), message: e.to_string() }
+            }
+        };
         // sled 0.34 releases its file lock from a background thread after the
         // last handle drops; a quick reopen in the same process may race it.
         let mut attempt = 0;
         let db = loop {
+            disk::remove_stale_snapshots(dir).map_err(|e| StoreError::Open {
+                path: path.clone(),
+                message: format!("cannot remove an unfinished snapshot file: {e}"),
+            })?;
             match sled::Config::new().path(dir).open() {
                 Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => {
                     if attempt == 250 {
@@ -80,7 +125,17 @@ impl Ledger {
             }
         };
         let tree = db.open_tree(TREE).map_err(open_err)?;
-        Ok(Ledger { db, tree, append_lock: Mutex::new(()) })
+        Ok(Ledger { db, tree, append_lock: Mutex::new(()), dir: dir.to_path_buf() })
+    }
+
+    /// A sled failure while writing `n` facts: a full device, or storage.
+    fn write_err(&self, n: usize, e: sled::Error) -> StoreError {
+        if let Some(reason) = disk::sled_full_reason(&e) {
+            let during = format!("appending {n} fact(s) to the ledger at {}", self.dir.display());
+            StoreError::Full { reason, during, outcome: APPEND_OUTCOME }
+        } else {
+            StoreError::Sled(e)
+        }
     }
 
     /// The current head.
@@ -227,8 +282,9 @@ impl Ledger {
             return Ok(records);
         }
         batch.insert(keys::HEAD, envelope::encode(HEAD_MAGIC, HEAD_VERSION, &head).map_err(StoreError::Encode)?);
-        self.tree.apply_batch(batch)?;
-        self.db.flush()?;
+        let n = records.len();
+        self.tree.apply_batch(batch).map_err(|e| self.write_err(n, e))?;
+        self.db.flush().map_err(|e| self.write_err(n, e))?;
         Ok(records)
     }
 

@@ -1,12 +1,10 @@
 //! `issue`, `review`, `diff`, `what-if`, `dossier` (appeal review).
 
-use super::{check_range, enterprise, known_at, open_existing, parse_date, read_inputs, rule_set, shipped, today};
+use super::{check_range, enterprise, known_at, now, open_existing, parse_date, read_inputs, rule_set, shipped, today};
 use crate::args::{DiffArgs, DossierArgs, IssueArgs, ReportFormat as Format, ReviewArgs, WhatIfArgs};
 use crate::error::{CliError, CliResult};
 use crate::render_appeal as render;
 use appeal::AppealError;
-use chrono::Utc;
-use model::Timestamp;
 use rules::{RuleBook, RuleSet};
 use std::path::Path;
 
@@ -30,15 +28,11 @@ fn json<T: serde::Serialize>(v: &T) -> CliResult<String> {
     serde_json::to_string_pretty(v).map(|s| s + "\n").map_err(|e| CliError::Failed(format!("cannot render json: {e}")))
 }
 
-fn now() -> Timestamp {
-    Timestamp::from_utc(Utc::now())
-}
-
 pub fn issue(dir: &Path, a: IssueArgs) -> CliResult {
     let ledger = open_existing(dir)?;
     // Picks the set in force at the year's end; `appeal::issue` then takes
     // V from that set's own annual run and records it.
-    let year_end = model::ChinaDate::from_ymd(a.year, 12, 31).ok_or_else(|| CliError::Rejected(format!("{} is not a year", a.year)))?;
+    let year_end = model::ChinaDate::from_ymd(a.year, 12, 31).ok_or_else(|| CliError::Rejected(format!("--year {} is outside the supported years {}–{}", a.year, model::date::FIRST_YEAR, model::date::LAST_YEAR)))?;
     let rules = rule_set(a.rules.as_deref(), year_end)?;
     let out = appeal::issue(&ledger, &rules, a.year, a.supersede, now())?;
     let text = match a.format {

@@ -4,14 +4,16 @@ mod appeal;
 mod grade;
 mod import;
 
-use crate::args::{Cli, Command, Question};
+use crate::args::{Cli, Command, Question, ReportFormat, RulesArgs, VerifyArgs};
 use crate::error::{CliError, CliResult};
 use model::{ChinaDate, Seq, Timestamp};
 use rules::{RuleBook, RuleSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use store::Ledger;
 
 pub fn run(cli: Cli) -> CliResult {
+    set_now(cli.now)?;
     let dir = ledger_dir(cli.ledger);
     match cli.command {
         Command::Import(a) => import::run(&dir, a),
@@ -22,26 +24,103 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Diff(a) => appeal::diff(&dir, a),
         Command::WhatIf(a) => appeal::what_if(&dir, a),
         Command::Dossier(a) => appeal::dossier(&dir, a),
-        Command::Verify(_) => {
-            let ledger = open_existing(&dir)?;
-            let n = ledger.verify()?;
-            let head = ledger.head()?;
+        Command::Verify(a) => verify(&dir, a),
+        Command::Rules(a) => list_rules(a),
+    }
+}
+
+/// `verify`: every record checked; with `--format json` one object on
+/// stdout whether it passes or not (README "verify --format json").
+fn verify(dir: &Path, a: VerifyArgs) -> CliResult {
+    let ledger = open_existing(dir)?;
+    let checked = ledger.verify().and_then(|n| Ok((n, ledger.head()?)));
+    match (a.format, checked) {
+        (ReportFormat::Table, Ok((n, head))) => {
             println!("ledger {}: {n} records verified; head seq {} hash {}", dir.display(), head.seq, hex(&head.hash));
             Ok(())
         }
-        Command::Rules => {
-            let book = shipped()?;
-            for s in book.sets() {
-                let to = s.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "open".into());
-                println!("{:<14} {} .. {:<10}  sha256 {}  {}", s.id, s.effective_from, to, s.sha256, s.title);
-            }
+        (ReportFormat::Json, Ok((n, head))) => {
+            let j = serde_json::json!({
+                "ledger": dir.display().to_string(),
+                "ok": true,
+                "records": n,
+                "head": {
+                    "seq": head.seq.0,
+                    "hash": hex(&head.hash),
+                    "recorded_at": head.recorded_at.map(|t| t.to_rfc3339()),
+                },
+            });
+            println!("{j}");
             Ok(())
+        }
+        (ReportFormat::Table, Err(e)) => Err(e.into()),
+        (ReportFormat::Json, Err(e)) => {
+            let e = CliError::from(e);
+            println!("{}", serde_json::json!({ "ledger": dir.display().to_string(), "ok": false, "error": e.to_string() }));
+            Err(e)
         }
     }
 }
 
+/// `rules`: the shipped rule sets (README "rules --format json").
+fn list_rules(a: RulesArgs) -> CliResult {
+    let book = shipped()?;
+    match a.format {
+        ReportFormat::Table => {
+            for s in book.sets() {
+                let to = s.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "open".into());
+                println!("{:<14} {} .. {:<10}  sha256 {}  {}", s.id, s.effective_from, to, s.sha256, s.title);
+            }
+        }
+        ReportFormat::Json => {
+            let sets: Vec<serde_json::Value> = book
+                .sets()
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "id": s.id,
+                        "title": s.title,
+                        "effective_from": s.effective_from.to_string(),
+                        "effective_to": s.effective_to.map(|d| d.to_string()),
+                        "sha256": s.sha256,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::Value::Array(sets));
+        }
+    }
+    Ok(())
+}
+
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// The command's single "now", fixed once per run.
+static NOW: OnceLock<Timestamp> = OnceLock::new();
+
+/// Fixes "now" from `--now`, else `$CREDIT_LEDGER_NOW` (for tests and
+/// backfills); without either, [`now`] reads the system clock once. A
+/// given time may not be later than the system clock: recorded times never
+/// decrease, so a "now" in the future would block every later import.
+fn set_now(flag: Option<String>) -> CliResult {
+    let env = std::env::var("CREDIT_LEDGER_NOW").ok().filter(|v| !v.is_empty());
+    let Some((source, value)) = flag.map(|v| ("--now", v)).or_else(|| env.map(|v| ("$CREDIT_LEDGER_NOW", v))) else {
+        return Ok(());
+    };
+    let t = Timestamp::parse(&value).map_err(|e| CliError::Rejected(format!("{source}: {e}")))?;
+    let clock = Timestamp::from_utc(chrono::Utc::now());
+    if t > clock {
+        return Err(CliError::Rejected(format!("{source}: {value} is later than the system clock ({clock}); it may only move \"now\" back")));
+    }
+    let _ = NOW.set(t);
+    Ok(())
+}
+
+/// The command's "now": `--now` / `$CREDIT_LEDGER_NOW`, else the system
+/// clock (read once, so one command has one "now").
+pub fn now() -> Timestamp {
+    *NOW.get_or_init(|| Timestamp::from_utc(chrono::Utc::now()))
 }
 
 /// `--ledger`, else `$CREDIT_LEDGER_DIR`, else `./ledger` (CONTRACT.md §3).
@@ -49,9 +128,10 @@ fn ledger_dir(flag: Option<PathBuf>) -> PathBuf {
     flag.or_else(|| std::env::var_os("CREDIT_LEDGER_DIR").map(PathBuf::from)).unwrap_or_else(|| PathBuf::from("ledger"))
 }
 
-/// Opens a ledger that must already exist (reading never creates one).
+/// Opens a ledger that must already exist (reading never creates one): a
+/// missing one is a rejected `--ledger` argument (exit 2, CONTRACT.md §3).
 fn open_existing(dir: &Path) -> CliResult<Ledger> {
-    if !dir.join("conf").exists() && !dir.join("db").exists() {
+    if !Ledger::exists(dir) {
         return Err(CliError::Rejected(format!(
             "there is no ledger at {} (import facts first, or give --ledger DIR)",
             dir.display()
@@ -138,9 +218,9 @@ pub fn read_inputs(files: &[String]) -> CliResult<Vec<ingest::Input>> {
     Ok(inputs)
 }
 
-/// Today's China civil date (the shell's clock; never the machine's zone).
+/// Today's China civil date: that of [`now`] (never the machine's zone).
 pub fn today() -> ChinaDate {
-    Timestamp::from_utc(chrono::Utc::now()).china_date()
+    now().china_date()
 }
 
 /// A USCC argument, and the enterprise must have facts in the ledger.
