@@ -7,7 +7,7 @@ OUT    ?= out
 ON     ?= 2025-12-31
 FACTS  := fixtures/division-08/facts.jsonl
 
-.PHONY: run test build fixtures bench clean
+.PHONY: run test lint build fixtures bench clean
 
 build:
 	$(CARGO) build --release --locked -p credit-ledger
@@ -21,9 +21,14 @@ run: build
 	$(BIN) --ledger $(LEDGER) grade-all --on $(ON) --division 08 --format csv --output $(OUT)/grades-$(ON).csv
 	@echo "CSV: $(OUT)/grades-$(ON).csv   ledger: $(LEDGER)"
 
-## Every test: unit, scenarios, golden bytes, ledger, CLI, fixture checks.
-test:
+## Every test: the purity lint, unit, scenarios, golden bytes, ledger, CLI, fixture checks.
+test: lint
 	$(CARGO) test --workspace --locked
+
+## The functional core (model, rules, grading) does no I/O, reads no clock or
+## environment: clippy's disallowed-methods (each crate's clippy.toml) enforce it.
+lint:
+	$(CARGO) clippy --locked -p model -p rules -p grading --lib -- -D clippy::disallowed_methods
 
 ## Regenerate the fixture division (deterministic: same seed, same bytes).
 fixtures:

@@ -395,13 +395,6 @@ impl RuleSet {
         })
     }
 
-    /// Reads and parses a rule-set file.
-    pub fn load(path: &std::path::Path) -> Result<RuleSet, RulesError> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| RulesError::Io { path: path.display().to_string(), message: e.to_string() })?;
-        RuleSet::parse(&path.display().to_string(), &bytes)
-    }
-
     /// Whether V falls in [effective_from, effective_to).
     pub fn in_force_on(&self, on: ChinaDate) -> bool {
         self.effective_from <= on && self.effective_to.is_none_or(|t| on < t)

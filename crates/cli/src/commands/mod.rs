@@ -191,7 +191,9 @@ pub fn rule_set(arg: Option<&str>, on: ChinaDate) -> CliResult<RuleSet> {
 /// together: a file that reuses a shipped set's id with other bytes is
 /// refused, so that no decision can name an id whose meaning is ambiguous.
 pub fn rule_file(path: &str, shipped: &RuleBook) -> CliResult<RuleSet> {
-    let set = RuleSet::load(Path::new(path))?;
+    // The shell reads the file; the rules crate only parses bytes (no I/O).
+    let bytes = std::fs::read(path).map_err(|e| rules::RulesError::Io { path: path.to_string(), message: e.to_string() })?;
+    let set = RuleSet::parse(path, &bytes)?;
     if let Some(s) = shipped.sets().iter().find(|s| s.id == set.id && s.sha256 != set.sha256) {
         return Err(CliError::Rejected(format!(
             "{path}: rule set id {:?} is a shipped set's id, but the file's sha256 {} differs from the shipped {}; give the changed rules an id of their own",
