@@ -317,8 +317,10 @@ impl RuleSet {
             return Err(c.err("grades.d4_min_refusals", "must be at least 1"));
         }
         let p = &raw.publicity;
-        if p.minor_penalty_months < 0 || p.other_penalty_months < 0 || p.minor_fine_below_yuan <= 0 {
-            return Err(c.err("publicity", "periods must be ≥ 0 months and the fine limit positive"));
+        // 1200 months = 100 years: longer than any publicity rule, and it keeps
+        // date arithmetic on supported dates far from chrono's limits.
+        if !(0..=1200).contains(&p.minor_penalty_months) || !(0..=1200).contains(&p.other_penalty_months) || p.minor_fine_below_yuan <= 0 {
+            return Err(c.err("publicity", "periods must be 0–1200 months and the fine limit positive"));
         }
         if raw.penalty.fine_large_from_yuan <= 0 {
             return Err(c.err("penalty.fine_large_from_yuan", "must be positive"));

@@ -103,6 +103,24 @@ mod tests {
     }
 
     #[test]
+    fn rejects_publicity_periods_beyond_a_century() {
+        let t = revised_text().replace("other_penalty_months = 36", "other_penalty_months = 2147483647");
+        assert!(RuleSet::parse("t", t.as_bytes()).unwrap_err().to_string().contains("0–1200 months"));
+        let t = revised_text().replace("other_penalty_months = 36", "other_penalty_months = 1200");
+        assert!(RuleSet::parse("t", t.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn annual_run_fixes_v_and_the_run_window() {
+        use crate::AnnualRun;
+        let d = |y, m, dd| model::ChinaDate::from_ymd(y, m, dd).unwrap();
+        assert_eq!(AnnualRun::FirstQuarter.evaluation_date(2025), Some(d(2025, 12, 31)));
+        assert_eq!(AnnualRun::FirstQuarter.run_dates(2025), Some((d(2026, 1, 1), d(2026, 3, 31))));
+        assert_eq!(AnnualRun::January1.run_dates(2022), Some((d(2023, 1, 1), d(2023, 1, 1))));
+        assert_eq!(AnnualRun::January1.as_str(), "january_1");
+    }
+
+    #[test]
     fn hash_is_of_the_bytes() {
         let a = RuleSet::parse("t", revised_text().as_bytes()).unwrap();
         let b = RuleSet::parse("t", (revised_text() + "\n# edited\n").as_bytes()).unwrap();
