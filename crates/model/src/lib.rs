@@ -13,6 +13,7 @@ pub mod record;
 pub mod strict;
 pub mod uscc;
 pub mod v1;
+mod validate;
 
 pub use amount::{Points, Yuan};
 pub use date::{ChinaDate, Timestamp};

@@ -1,0 +1,166 @@
+//! The checks on a fact that serde cannot express (CONTRACT.md §1–2),
+//! applied by the commands that accept input (import, what-if), never by
+//! the grading fold.
+
+use crate::fact::*;
+
+impl Body {
+    /// Checks the rules serde cannot express (CONTRACT.md §1).
+    pub fn validate(&self) -> Result<(), FieldError> {
+        let nonblank = |field: &str, s: &str| {
+            if s.trim().is_empty() {
+                Err(FieldError::new(field, "must not be empty"))
+            } else if s.chars().any(char::is_control) {
+                Err(FieldError::new(field, "must not contain control characters (line breaks, tabs)"))
+            } else {
+                Ok(())
+            }
+        };
+        match self {
+            Body::EnterpriseRegistered(b) => {
+                crate::strict::check_clean_text("name", &b.name)?;
+                check_division(&b.division)
+            }
+            Body::EnterpriseChanged(b) => {
+                if let Some(n) = &b.name {
+                    crate::strict::check_clean_text("name", n)?;
+                }
+                if let Some(d) = &b.division {
+                    check_division(d)?;
+                }
+                if b.name.is_none() && b.division.is_none() && b.scale.is_none() && b.key_catalogue.is_none() {
+                    return Err(FieldError::new("name", "an enterprise_changed must change at least one of name, division, scale, key_catalogue"));
+                }
+                Ok(())
+            }
+            Body::LicenceGranted(b) => {
+                check_licence_no(&b.licence_no)?;
+                nonblank("product", &b.product)?;
+                nonblank("category", &b.category)?;
+                if b.valid_to <= b.valid_from {
+                    return Err(FieldError::new("valid_to", "must be after valid_from"));
+                }
+                Ok(())
+            }
+            Body::LicenceTerminated(b) => check_licence_no(&b.licence_no),
+            Body::LicenceVerification(b) => check_licence_no(&b.licence_no),
+            Body::SelfInspectionReport(b) => {
+                if !(1949..=2200).contains(&b.year) {
+                    return Err(FieldError::new("year", "is not a plausible report year"));
+                }
+                Ok(())
+            }
+            Body::SamplingInspection(b) => {
+                nonblank("product", &b.product)?;
+                match (b.result, b.failed_items.is_empty()) {
+                    (PassFail::Pass, false) => Err(FieldError::new("failed_items", "must be empty when the result is pass")),
+                    (PassFail::Fail, true) => Err(FieldError::new("failed_items", "must name the failed items when the result is fail")),
+                    _ => {
+                        for (i, it) in b.failed_items.iter().enumerate() {
+                            nonblank(&format!("failed_items[{i}]"), it)?;
+                        }
+                        Ok(())
+                    }
+                }
+            }
+            Body::SupervisionInspection(b) => {
+                if b.outcome == InspectionOutcome::NoIssue && !b.findings.is_empty() {
+                    return Err(FieldError::new("findings", "must be empty when the outcome is no_issue"));
+                }
+                Ok(())
+            }
+            Body::AdministrativePenalty(b) => {
+                if b.measures.is_empty() {
+                    return Err(FieldError::new("measures", "must list at least one measure"));
+                }
+                for (i, m) in b.measures.iter().enumerate() {
+                    match (m.kind, m.amount_yuan) {
+                        (MeasureType::Fine, None) => {
+                            return Err(FieldError::new(format!("measures[{i}].amount_yuan"), "is required for a fine"))
+                        }
+                        (MeasureType::Fine, Some(y)) if y.fen <= 0 => {
+                            return Err(FieldError::new(format!("measures[{i}].amount_yuan"), "must be positive"))
+                        }
+                        (MeasureType::Fine | MeasureType::Confiscation, _) | (_, None) => {}
+                        (k, Some(_)) => {
+                            return Err(FieldError::new(format!("measures[{i}].amount_yuan"), format!("a {k} has no amount")))
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Body::BadCreditInfo(b) => nonblank("description", &b.description),
+            Body::ActPartiallyRevoked(b) => {
+                if b.parts.names().is_empty() {
+                    return Err(FieldError::new("parts", "must name at least one part"));
+                }
+                Ok(())
+            }
+            Body::GradeIssued(_) => Ok(()),
+            Body::ObjectionFiled(b) => nonblank("grounds", &b.grounds),
+            _ => Ok(()),
+        }
+        .and_then(|_| match self.target() {
+            Some(t) if t.trim().is_empty() => Err(FieldError::new("target", "must not be empty")),
+            _ => Ok(()),
+        })
+    }
+}
+
+impl Fact {
+    /// The body's rules ([`Body::validate`]) and those across the common and
+    /// the kind-specific fields (CONTRACT.md §2 "Strictness"): a rectification
+    /// `deadline` and a report's `filed_on` are not before the valid date.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        self.body.validate()?;
+        match &self.body {
+            Body::RectificationOrdered(b) if b.deadline < self.occurred_on => Err(FieldError::new(
+                "deadline",
+                format!("{} is before the order's own valid date {}", b.deadline, self.occurred_on),
+            )),
+            Body::SelfInspectionReport(b) if b.filed_on < self.occurred_on => Err(FieldError::new(
+                "filed_on",
+                format!("{} is before the report's own valid date {}", b.filed_on, self.occurred_on),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A division's jurisdiction code: two digits, e.g. "08" (第八师).
+pub fn check_division(d: &str) -> Result<(), FieldError> {
+    if d.len() != 2 || !d.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(FieldError::new("division", format!("{d:?} is not a two-digit jurisdiction code such as \"08\"")));
+    }
+    Ok(())
+}
+
+/// `XK` + 2-digit category + `-` + 3-digit product + `-` + 5-digit serial,
+/// optionally prefixed by an issuing region in brackets (`(新)XK13-014-00001`).
+pub fn check_licence_no(s: &str) -> Result<(), FieldError> {
+    let core = match s.find("XK") {
+        Some(0) => s,
+        Some(i) => {
+            let prefix = &s[..i];
+            let bracketed = [('(', ')'), ('（', '）'), ('[', ']'), ('【', '】')]
+                .iter()
+                .any(|(o, c)| prefix.starts_with(*o) && prefix.ends_with(*c) && prefix.chars().count() > 2);
+            if !bracketed {
+                return Err(FieldError::new("licence_no", format!("{s:?}: a region prefix must be in brackets")));
+            }
+            &s[i..]
+        }
+        None => return Err(FieldError::new("licence_no", format!("{s:?} is not a licence number XKnn-nnn-nnnnn"))),
+    };
+    let b = core.as_bytes();
+    let ok = b.len() == 14
+        && &b[..2] == b"XK"
+        && b[4] == b'-'
+        && b[8] == b'-'
+        && [2, 3, 5, 6, 7, 9, 10, 11, 12, 13].iter().all(|&i| b[i].is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(FieldError::new("licence_no", format!("{s:?} is not a licence number XKnn-nnn-nnnnn")))
+    }
+}
