@@ -209,9 +209,13 @@ fn issue6_15_a_rule_file_reusing_a_shipped_id_with_other_bytes_is_refused() {
         let o = run(&l, &args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains("\"xpcc-revised\" is a shipped set's id"), "{err}");
+        assert!(err.contains("\"xpcc-revised\" is the shipped set \"xpcc-revised\"'s id"), "{err}");
     }
     assert_eq!(ledger(&l).head().unwrap().seq, Seq(5));
+    // An id that differs only in letter case is the same id.
+    let upper = write(dir.path(), "upper.toml", &rules.replace("id = \"xpcc-revised\"", "id = \"XPCC-REVISED\""));
+    let o = run(&l, &["issue", "--year", "2024", "--rules", upper.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
     // The unchanged shipped file is the shipped set itself: accepted.
     let same = fixtures().join("rules/xpcc-revised.toml");
     ok(run(&l, &["issue", "--year", "2024", "--rules", same.to_str().unwrap()]));

@@ -136,7 +136,7 @@ fn verify_detects_a_tampered_value() {
     }
     let ledger = Ledger::open(dir.path()).unwrap();
     let e = ledger.verify().unwrap_err().to_string();
-    assert!(e.contains("chain hash broken at seq 11"), "{e}");
+    assert!(e.contains("the hash chain is broken at seq 11"), "{e}");
 }
 
 #[test]
@@ -210,3 +210,25 @@ fn a_byte_order_mark_and_crlf_lines_are_accepted() {
     assert_eq!(out.appended.len(), 23);
 }
 
+
+#[test]
+fn verify_checks_the_heads_recorded_time_and_that_time_never_goes_backwards() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let ledger = Ledger::open(dir.path()).unwrap();
+        import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00Z")).unwrap();
+        assert_eq!(ledger.verify().unwrap(), 23);
+    }
+    // The head's recorded time moved back behind the ledger's back.
+    let db = (0..250).find_map(|_| sled::open(dir.path()).ok().or_else(|| { std::thread::sleep(std::time::Duration::from_millis(20)); None })).unwrap();
+    let tree = db.open_tree("ledger/v1").unwrap();
+    let (_, mut head): (u16, store::Head) = model::envelope::decode(*b"CLHD", 1, &tree.get(b"Mhead").unwrap().unwrap()).unwrap();
+    head.recorded_at = Some(ts("2021-01-01T00:00:00Z"));
+    tree.insert(b"Mhead", model::envelope::encode(*b"CLHD", 1, &head).unwrap()).unwrap();
+    db.flush().unwrap();
+    drop(tree);
+    drop(db);
+    let ledger = (0..250).find_map(|_| Ledger::open(dir.path()).ok().or_else(|| { std::thread::sleep(std::time::Duration::from_millis(20)); None })).unwrap();
+    let e = ledger.verify().unwrap_err().to_string();
+    assert!(e.contains("head's recorded time"), "{e}");
+}

@@ -139,10 +139,12 @@ impl<'l> Checker<'l> {
             // likely a typo (or a fact of another enterprise).
             Body::LicenceTerminated(model::fact::LicenceTerminated { licence_no, .. })
             | Body::LicenceVerification(model::fact::LicenceVerification { licence_no, .. }) => {
-                let granted = self.enterprise_records(&fact.enterprise)?.iter().any(|r| matches!(&r.fact.body, Body::LicenceGranted(g) if &g.licence_no == licence_no));
+                let records = self.enterprise_records(&fact.enterprise)?;
+                let granted = records.iter().any(|r| matches!(&r.fact.body, Body::LicenceGranted(g) if &g.licence_no == licence_no));
                 if !granted {
                     return Err(err("licence_no", format!("{licence_no} was never granted to enterprise {}", fact.enterprise)));
                 }
+                crate::relations::check_licence_granted(records, &fact.body, fact.occurred_on)?;
             }
             Body::ObjectionDecided(d) => {
                 let earlier = self.enterprise_records(&fact.enterprise)?.iter().find_map(|r| match &r.fact.body {
@@ -266,21 +268,25 @@ impl<'l> Checker<'l> {
         // valid date, e.g. a deadline may not fall before the order's date.
         let corrected = Fact { occurred_on, body: current, ..fact.clone() };
         corrected.validate().map_err(|e| err(&format!("{field}.{}", e.field), e.message))?;
+        // And its relations with the facts around it, as for a line.
+        let records = self.enterprise_records(&fact.enterprise)?;
+        crate::relations::check_corrected(records, fact, target, &corrected.body, occurred_on, field)?;
         Ok(())
     }
 }
 
 /// A ref as compared for probable duplicates (CONTRACT.md §2): NFKC (so
 /// full-width digits, letters and brackets become ASCII), the bracket forms
-/// 〔〕 [] （） 【】 unified to `()`, every whitespace character removed.
+/// 〔〕 [] （） 【】 and their look-alikes 〖〗 〘〙 ⦅⦆ 〈〉 《》 unified to `()`,
+/// every whitespace character removed.
 pub fn ref_key(reference: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     reference
         .nfkc()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
-            '〔' | '[' | '【' => '(',
-            '〕' | ']' | '】' => ')',
+            '〔' | '[' | '【' | '〖' | '〘' | '⦅' | '〈' | '《' => '(',
+            '〕' | ']' | '】' | '〗' | '〙' | '⦆' | '〉' | '》' => ')',
             c => c,
         })
         .collect()

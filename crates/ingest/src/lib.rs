@@ -3,6 +3,7 @@
 //! rejected is everything appended, in one atomic, flushed batch.
 
 mod check;
+mod relations;
 
 use model::{parse_line_with, Fact, Record, Seq, Timestamp};
 use std::collections::HashMap;

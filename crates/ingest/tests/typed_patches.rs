@@ -65,3 +65,86 @@ fn an_accepted_change_is_stored_typed_by_its_target() {
     assert_eq!(b.cause, Some(None), "null clears an optional field");
     assert_eq!(b.procedure, None, "an absent field is kept");
 }
+
+/// An enterprise with a licence, its verification, an inspection with an
+/// order and its completion, a listing and its removal.
+fn related() -> (tempfile::TempDir, Ledger) {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(dir.path()).unwrap();
+    let lines = [
+        r#"{"kind":"enterprise_registered","ref":"REG","occurred_on":"2020-01-10","name":"企业","division":"08","scale":"large"}"#,
+        r#"{"kind":"licence_granted","ref":"LIC","occurred_on":"2020-02-01","licence_no":"XK16-205-00001","product":"胶合板","category":"人造板","valid_from":"2020-02-01","valid_to":"2029-01-31"}"#,
+        r#"{"kind":"licence_verification","ref":"VER","occurred_on":"2024-05-01","licence_no":"XK16-205-00001","result":"pass"}"#,
+        r#"{"kind":"supervision_inspection","ref":"INS","occurred_on":"2025-01-10","inspection":"routine","outcome":"issues_found","findings":[{"code":"other"}]}"#,
+        r#"{"kind":"rectification_ordered","ref":"ORD","occurred_on":"2025-01-11","target":"INS","deadline":"2025-03-01"}"#,
+        r#"{"kind":"rectification_completed","ref":"DONE","occurred_on":"2025-02-10","target":"ORD"}"#,
+        r#"{"kind":"list_entered","ref":"LST","occurred_on":"2025-02-01","list":"abnormal_operations"}"#,
+        r#"{"kind":"list_removed","ref":"RMV","occurred_on":"2025-04-01","target":"LST"}"#,
+        r#"{"kind":"bad_credit_info","ref":"BAD","occurred_on":"2025-02-01","description":"失信"}"#,
+    ];
+    let text: String = lines.iter().map(|l| l.replacen('{', &format!("{{\"enterprise\":\"{E}\","), 1) + "\n").collect();
+    import(&ledger, &[Input::new("related", text)], ts("2025-06-01T00:00:00Z")).unwrap();
+    (dir, ledger)
+}
+
+fn correction(kind: &str, target: &str, on: &str, rest: &str) -> String {
+    format!("{{\"kind\":\"{kind}\",\"ref\":\"X-1\",\"enterprise\":\"{E}\",\"occurred_on\":\"{on}\",\"target\":\"{target}\",{rest}}}")
+}
+
+fn refused(ledger: &Ledger, line: &str) -> String {
+    let n = ledger.head().unwrap().seq;
+    let e = import(ledger, &[Input::new("x", line.to_string())], ts("2025-07-01T00:00:00Z")).unwrap_err().to_string();
+    assert_eq!(ledger.head().unwrap().seq, n, "nothing appended");
+    e
+}
+
+#[test]
+fn a_correction_keeps_what_the_fact_aims_at_real_and_of_the_right_kind() {
+    let (_d, ledger) = related();
+    let dangling = correction("act_changed", "DONE", "2025-05-01", r#""changes":{"target":"NOPE"}"#);
+    assert!(refused(&ledger, &dangling).contains("changes.target"), "a completion retargeted at nothing");
+    let wrong_kind = correction("act_changed", "DONE", "2025-05-01", r#""changes":{"target":"BAD"}"#);
+    let e = refused(&ledger, &wrong_kind);
+    assert!(e.contains("changes.target") && e.contains("cannot aim at"), "{e}");
+    let order_at_registration = correction("act_changed", "ORD", "2025-05-01", r#""changes":{"target":"REG"}"#);
+    assert!(refused(&ledger, &order_at_registration).contains("cannot aim at"));
+    let removal_elsewhere = correction("act_changed", "RMV", "2025-05-01", r#""changes":{"target":"NOPE"}"#);
+    assert!(refused(&ledger, &removal_elsewhere).contains("changes.target"));
+}
+
+#[test]
+fn a_correction_cannot_verify_a_licence_never_granted() {
+    let (_d, ledger) = related();
+    let line = correction("act_changed", "VER", "2025-05-01", r#""changes":{"licence_no":"XK99-999-99999","result":"fail"}"#);
+    let e = refused(&ledger, &line);
+    assert!(e.contains("changes.licence_no") && e.contains("XK99-999-99999 was not granted"), "{e}");
+    // Moving the grant after its verification breaks the verification.
+    let late_grant = correction("record_corrected", "LIC", "2025-05-01", r#""error":"clerical","corrected":{"occurred_on":"2024-06-01"}"#);
+    let e = refused(&ledger, &late_grant);
+    assert!(e.contains("corrected.licence_no") && e.contains("\"VER\""), "{e}");
+}
+
+#[test]
+fn a_correction_keeps_every_fact_dated_on_or_after_what_it_aims_at() {
+    let (_d, ledger) = related();
+    // The order moved after its completion.
+    let e = refused(&ledger, &correction("record_corrected", "ORD", "2025-05-01", r#""error":"clerical","corrected":{"occurred_on":"2025-03-01"}"#));
+    assert!(e.contains("corrected.occurred_on") && e.contains("\"DONE\""), "{e}");
+    // The removal moved before its listing.
+    let e = refused(&ledger, &correction("record_corrected", "RMV", "2025-05-01", r#""error":"clerical","corrected":{"occurred_on":"2020-01-01"}"#));
+    assert!(e.contains("corrected.occurred_on") && e.contains("\"LST\""), "{e}");
+    // A fact moved after the correction that moves it.
+    let e = refused(&ledger, &correction("record_corrected", "BAD", "2025-05-01", r#""error":"clerical","corrected":{"occurred_on":"2025-06-01"}"#));
+    assert!(e.contains("corrected.occurred_on") && e.contains("\"X-1\""), "{e}");
+    // Within bounds it is accepted.
+    let ok = correction("record_corrected", "ORD", "2025-05-01", r#""error":"clerical","corrected":{"occurred_on":"2025-01-20"}"#);
+    import(&ledger, &[Input::new("x", ok)], ts("2025-07-01T00:00:00Z")).unwrap();
+}
+
+#[test]
+fn a_verification_dated_before_the_grant_is_refused() {
+    let (_d, ledger) = related();
+    let line = format!("{{\"kind\":\"licence_verification\",\"ref\":\"VER-0\",\"enterprise\":\"{E}\",\"occurred_on\":\"2019-05-01\",\"licence_no\":\"XK16-205-00001\",\"result\":\"fail\"}}");
+    let e = refused(&ledger, &line);
+    assert!(e.contains("licence_no") && e.contains("not granted to this enterprise on or before 2019-05-01"), "{e}");
+}

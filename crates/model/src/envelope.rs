@@ -83,7 +83,7 @@ pub fn open(magic: [u8; 4], max_version: u16, bytes: &[u8]) -> Result<(u16, &[u8
 
 /// Decodes a payload as `T` with the size limit, rejecting trailing bytes.
 pub fn decode_payload<T: DeserializeOwned>(body: &[u8]) -> Result<T, EnvelopeError> {
-    let (value, used) = bincode::serde::decode_from_slice(body, config()).map_err(|e| EnvelopeError::Decode(e.to_string()))?;
+    let (value, used) = bincode::serde::decode_from_slice(body, config()).map_err(|e| EnvelopeError::Decode(decode_message(e)))?;
     if used != body.len() {
         return Err(EnvelopeError::Trailing(body.len() - used));
     }
@@ -95,4 +95,13 @@ pub fn decode_payload<T: DeserializeOwned>(body: &[u8]) -> Result<T, EnvelopeErr
 pub fn decode<T: DeserializeOwned>(magic: [u8; 4], max_version: u16, bytes: &[u8]) -> Result<(u16, T), EnvelopeError> {
     let (version, body) = open(magic, max_version, bytes)?;
     Ok((version, decode_payload(body)?))
+}
+
+/// A decode error as one sentence: a stored type's own message (e.g. a date
+/// out of range) as it was written, bincode's otherwise.
+fn decode_message(e: bincode::error::DecodeError) -> String {
+    match e {
+        bincode::error::DecodeError::OtherString(s) => s,
+        other => other.to_string(),
+    }
 }

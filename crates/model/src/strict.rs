@@ -160,11 +160,24 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Unicode's Default_Ignorable_Code_Point characters (soft hyphen, variation
+/// selectors, Hangul fillers, invisible operators, tags …): rendered as
+/// nothing, so two refs that differ only by them look identical.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}'
+        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
 /// A ref or a name as people read it: not empty, no leading or trailing
 /// whitespace, no control character, no zero-width character (U+200B–U+200D,
 /// U+2060, U+FEFF), no bidirectional-text control (U+061C, U+200E, U+200F,
-/// U+202A–U+202E, U+2066–U+2069). Two strings that look the same must be the
-/// same string.
+/// U+202A–U+202E, U+2066–U+2069), no other character Unicode says to render
+/// as nothing (Default_Ignorable_Code_Point: soft hyphen, variation
+/// selectors, tags …) and no line or paragraph separator (U+2028, U+2029).
+/// Two strings that look the same must be the same string.
 pub fn check_clean_text(field: &str, s: &str) -> Result<(), FieldError> {
     if s.is_empty() {
         return Err(FieldError::new(field, "must not be empty"));
@@ -182,6 +195,12 @@ pub fn check_clean_text(field: &str, s: &str) -> Result<(), FieldError> {
         }
         if is_bidi_control(c) {
             return Err(bad("the bidirectional-text control", c));
+        }
+        if is_default_ignorable(c) {
+            return Err(bad("the invisible (default-ignorable) character", c));
+        }
+        if matches!(c, '\u{2028}' | '\u{2029}') {
+            return Err(bad("the line or paragraph separator", c));
         }
     }
     Ok(())
@@ -224,6 +243,9 @@ mod tests {
     fn clean_text() {
         assert!(check_clean_text("ref", "师市监罚〔2025〕12号").is_ok());
         assert!(check_clean_text("ref", "A B").is_ok());
+        for bad in ["R\u{00AD}1", "R\u{2062}1", "R\u{034F}", "R\u{FE0F}", "R\u{180E}", "R\u{3164}", "R\u{115F}", "R\u{E0041}", "R\u{2028}1", "R\u{2029}1"] {
+            assert!(check_clean_text("ref", bad).is_err(), "{bad:?}");
+        }
         for bad in ["R1 ", " R1", "R\u{3000}", "R\u{200B}1", "R\u{FEFF}", "R\u{2060}", "名\u{202E}称", "R\u{2067}", "R\u{200F}", "R\t1", ""] {
             assert_eq!(check_clean_text("ref", bad).unwrap_err().field, "ref", "{bad:?}");
         }

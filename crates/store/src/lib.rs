@@ -30,7 +30,7 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
     #[error("ledger value at {key} is damaged: {source}")]
     Corrupt { key: String, source: EnvelopeError },
-    #[error("ledger index is inconsistent: {0}")]
+    #[error("the ledger is inconsistent: {0}")]
     Inconsistent(String),
     #[error("cannot encode a record: {0}")]
     Encode(EnvelopeError),
@@ -190,10 +190,14 @@ impl Ledger {
     pub fn record_by_ref(&self, reference: &str) -> Result<Option<Record>, StoreError> {
         match self.seq_of_ref(reference)? {
             None => Ok(None),
-            Some(seq) => self
-                .record(seq)?
-                .map(Some)
-                .ok_or_else(|| StoreError::Inconsistent(format!("ref {reference:?} points at missing seq {seq}"))),
+            Some(seq) => match self.record(seq)? {
+                None => Err(StoreError::Inconsistent(format!("ref {reference:?} points at missing seq {seq}"))),
+                // The index must point at the fact it names.
+                Some(r) if r.fact.reference != reference => {
+                    Err(StoreError::Inconsistent(format!("ref index entry of {reference:?} points at seq {seq}, the fact {:?}", r.fact.reference)))
+                }
+                Some(r) => Ok(Some(r)),
+            },
         }
     }
 
@@ -294,6 +298,7 @@ impl Ledger {
         let head = self.head()?;
         let mut prev = GENESIS_HASH;
         let mut n = 0u64;
+        let mut last_time = None;
         for rec in self.scan(Seq(1), head.seq) {
             let rec = rec?;
             n += 1;
@@ -301,8 +306,13 @@ impl Ledger {
                 return Err(StoreError::Inconsistent(format!("expected seq {n}, found {}", rec.seq)));
             }
             if rec.prev_hash != prev || !rec.hash_is_valid() {
-                return Err(StoreError::Inconsistent(format!("chain hash broken at seq {n}")));
+                return Err(StoreError::Inconsistent(format!("the hash chain is broken at seq {n}: the record was altered")));
             }
+            // Recorded time never goes backwards along the ledger.
+            if last_time.is_some_and(|t| rec.recorded_at < t) {
+                return Err(StoreError::Inconsistent(format!("recorded time goes backwards at seq {n}")));
+            }
+            last_time = Some(rec.recorded_at);
             if self.seq_of_ref(&rec.fact.reference)? != Some(rec.seq) {
                 return Err(StoreError::Inconsistent(format!("ref index disagrees at seq {n}")));
             }
@@ -313,6 +323,14 @@ impl Ledger {
         }
         if n != head.seq.0 || prev != head.hash {
             return Err(StoreError::Inconsistent(format!("head says seq {}, found {n} records", head.seq)));
+        }
+        // The head's recorded time bounds every later import: it must be the last record's.
+        if head.recorded_at != last_time {
+            return Err(StoreError::Inconsistent(format!(
+                "the head's recorded time {} is not the last record's {}",
+                head.recorded_at.map(|t| t.to_string()).unwrap_or_else(|| "none".into()),
+                last_time.map(|t| t.to_string()).unwrap_or_else(|| "none".into())
+            )));
         }
         Ok(n)
     }

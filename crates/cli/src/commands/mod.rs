@@ -194,10 +194,10 @@ pub fn rule_file(path: &str, shipped: &RuleBook) -> CliResult<RuleSet> {
     // The shell reads the file; the rules crate only parses bytes (no I/O).
     let bytes = std::fs::read(path).map_err(|e| rules::RulesError::Io { path: path.to_string(), message: e.to_string() })?;
     let set = RuleSet::parse(path, &bytes)?;
-    if let Some(s) = shipped.sets().iter().find(|s| s.id == set.id && s.sha256 != set.sha256) {
+    if let Some(s) = shipped.sets().iter().find(|s| s.id.eq_ignore_ascii_case(&set.id) && s.sha256 != set.sha256) {
         return Err(CliError::Rejected(format!(
-            "{path}: rule set id {:?} is a shipped set's id, but the file's sha256 {} differs from the shipped {}; give the changed rules an id of their own",
-            set.id, set.sha256, s.sha256
+            "{path}: rule set id {:?} is the shipped set {:?}'s id, but the file's sha256 {} differs from the shipped {}; give the changed rules an id of their own",
+            set.id, s.id, set.sha256, s.sha256
         )));
     }
     Ok(set)

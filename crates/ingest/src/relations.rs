@@ -1,0 +1,96 @@
+//! The relations between facts that an import keeps (CONTRACT.md §1–2), for
+//! a fact as a change or correction would leave it: what it aims at exists,
+//! is of a kind it may aim at and is not dated after it; a licence it
+//! verifies or ends was granted to the enterprise on or before it; and
+//! every fact aiming at it stays dated on or after it. A correction that
+//! would break one is refused at import, like a line that breaks one.
+
+use grading::resolve::resolve;
+use model::fact::{Body, FieldError};
+use model::{ChinaDate, Fact, Record};
+
+/// The licence a fact verifies or ends.
+pub(crate) fn licence_used(body: &Body) -> Option<&str> {
+    match body {
+        Body::LicenceVerification(v) => Some(&v.licence_no),
+        Body::LicenceTerminated(t) => Some(&t.licence_no),
+        _ => None,
+    }
+}
+
+/// Whether `records` (one enterprise, as corrected) hold a grant of
+/// `licence_no` dated on or before `on`; `replaced` stands in for the fact
+/// being corrected (its ref, content and date as corrected).
+fn granted_by(records: &[Record], replaced: Option<(&str, &Body, ChinaDate)>, licence_no: &str, on: ChinaDate) -> bool {
+    let resolved = resolve(records);
+    let corrected = replaced.into_iter().map(|(_, b, d)| (b.clone(), d));
+    resolved
+        .facts
+        .iter()
+        .filter(|e| e.void.is_none() && replaced.is_none_or(|(r, _, _)| e.reference() != r))
+        .map(|e| (e.body.clone(), e.occurred_on))
+        .chain(corrected)
+        .any(|(b, d)| matches!(&b, Body::LicenceGranted(g) if g.licence_no == licence_no) && d <= on)
+}
+
+/// A licence verified or ended on `on` must have been granted to the
+/// enterprise on or before that date (`records`: its facts known so far).
+pub(crate) fn check_licence_granted(records: &[Record], body: &Body, on: ChinaDate) -> Result<(), FieldError> {
+    match licence_used(body) {
+        Some(l) if !granted_by(records, None, l, on) => {
+            Err(FieldError::new("licence_no", format!("{l} was not granted to this enterprise on or before {on}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks the fact `target` of `records` (one enterprise, in seq order, the
+/// correction not yet among them) as `correction` would leave it: content
+/// `body`, valid date `on`. Errors name the correction's `field` (`changes`
+/// or `corrected`).
+pub(crate) fn check_corrected(records: &[Record], correction: &Fact, target: &str, body: &Body, on: ChinaDate, field: &str) -> Result<(), FieldError> {
+    let resolved = resolve(records);
+    let f = |sub: &str, msg: String| FieldError::new(format!("{field}.{sub}"), msg);
+    // What the corrected fact aims at.
+    if let Some(t) = body.target() {
+        let Some(aimed) = resolved.get(t) else {
+            return Err(f("target", format!("{t:?} is not a fact of this enterprise that a {} can aim at", body.kind())));
+        };
+        if body.kind().target_allowed(aimed.kind()) == Some(false) {
+            return Err(f("target", format!("a {} cannot aim at {t:?}, a {}", body.kind(), aimed.kind())));
+        }
+        if on < aimed.occurred_on {
+            return Err(f("occurred_on", format!("{target:?} would be dated {on}, before {t:?} ({}), which it aims at", aimed.occurred_on)));
+        }
+    }
+    // The licence it verifies or ends.
+    if let Some(l) = licence_used(body) {
+        if !granted_by(records, Some((target, body, on)), l, on) {
+            return Err(f("licence_no", format!("{l} was not granted to this enterprise on or before {on}")));
+        }
+    }
+    // Every fact aiming at it, this correction included, stays dated on or after it.
+    let aiming = records.iter().map(|r| &r.fact).chain(std::iter::once(correction)).filter(|x| x.body.target() == Some(target));
+    for x in aiming {
+        let date = resolved.get(&x.reference).map(|e| e.occurred_on).unwrap_or(x.occurred_on);
+        if date < on {
+            return Err(f("occurred_on", format!("{target:?} would be dated {on}, after {:?} ({date}), which aims at it", x.reference)));
+        }
+    }
+    // A grant whose number or date changes: every verification and
+    // termination of the numbers involved still needs a grant before it.
+    if let (Body::LicenceGranted(new), Some(old)) = (body, resolved.get(target)) {
+        let numbers: Vec<&str> = match &old.body {
+            Body::LicenceGranted(o) => vec![o.licence_no.as_str(), new.licence_no.as_str()],
+            _ => vec![new.licence_no.as_str()],
+        };
+        for e in resolved.facts.iter().filter(|e| e.void.is_none()) {
+            if let Some(l) = licence_used(&e.body).filter(|l| numbers.contains(l)) {
+                if !granted_by(records, Some((target, body, on)), l, e.occurred_on) {
+                    return Err(f("licence_no", format!("{:?} uses licence {l} on {}, which would no longer be granted by then", e.reference(), e.occurred_on)));
+                }
+            }
+        }
+    }
+    Ok(())
+}
