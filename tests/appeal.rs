@@ -4,7 +4,16 @@
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
+
+fn run(ledger: &Path, args: &[&str]) -> Output {
+    run_at(NOW, ledger, args)
+}
+
 
 const E: &str = "91660800000007919G";
 const F: &str = "916608000000158383";
@@ -12,32 +21,6 @@ const F: &str = "916608000000158383";
 /// Every command's "now" (`CREDIT_LEDGER_NOW`), and its China date.
 const NOW: &str = "2026-07-01T10:00:00+08:00";
 const TODAY: &str = "2026-07-01";
-
-fn run(ledger: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_credit-ledger"))
-        .arg("--ledger")
-        .arg(ledger)
-        .args(args)
-        .env_remove("CREDIT_LEDGER_DIR")
-        .env("CREDIT_LEDGER_NOW", NOW)
-        .output()
-        .unwrap()
-}
-
-fn ok(o: Output) -> String {
-    assert!(o.status.success(), "exit {:?}: {}", o.status.code(), String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn json(o: Output) -> Value {
-    serde_json::from_str(&ok(o)).unwrap()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
 
 /// E: clean but for a ¥120,000 fine in 2025 (penalty −10, A5/A7/B4 fail → C).
 /// F: clean (A).

@@ -4,26 +4,23 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const E1: &str = "91660800000007919G";
-const E2: &str = "916608000000158383";
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
+
+const NOW: &str = "2026-01-15T12:00:00+08:00";
 
 fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_credit-ledger"));
-    c.env_remove("CREDIT_LEDGER_DIR").env("CREDIT_LEDGER_NOW", "2026-01-15T12:00:00+08:00");
-    c
+    bin_at(NOW)
 }
 
 fn run(ledger: &Path, args: &[&str]) -> Output {
-    bin().arg("--ledger").arg(ledger).args(args).output().unwrap()
+    run_at(NOW, ledger, args)
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
+const E1: &str = "91660800000007919G";
+const E2: &str = "916608000000158383";
 
 /// Two enterprises: E1 clean (A), E2 with a failed sampling (B), then a
 /// revocation of that sampling recorded later.

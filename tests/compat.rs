@@ -11,7 +11,19 @@
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
+
+/// A fixed "now" just after the fixtures' last records (2026-11-30, UTC).
+const NOW: &str = "2026-11-30T21:00:00Z";
+
+fn run(ledger: &Path, args: &[&str]) -> Output {
+    run_at(NOW, ledger, args)
+}
+
 
 /// A decision that today's code does NOT reproduce, kept here so the file
 /// stays green until the cause is fixed. When a fix lands, the test fails
@@ -72,16 +84,6 @@ fn ledger_copy(fixture: &Path) -> (tempfile::TempDir, PathBuf) {
     let l = dir.path().join("ledger");
     copy_dir(&fixture.join("ledger"), &l);
     (dir, l)
-}
-
-fn run(ledger: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_credit-ledger"))
-        .arg("--ledger")
-        .arg(ledger)
-        .args(args)
-        .env_remove("CREDIT_LEDGER_DIR")
-        .output()
-        .unwrap()
 }
 
 fn read_json(path: &Path) -> Value {

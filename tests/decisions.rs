@@ -7,29 +7,21 @@ use model::fact::Body;
 use model::{Record, Seq};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use store::Ledger;
 
-const E: &str = "91660800000007919G";
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
+
+const NOW: &str = "2026-07-01T10:00:00+08:00";
 
 fn run(ledger: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_credit-ledger")).arg("--ledger").arg(ledger).args(args).env_remove("CREDIT_LEDGER_DIR").output().unwrap()
+    run_at(NOW, ledger, args)
 }
 
-fn ok(o: Output) -> String {
-    assert!(o.status.success(), "exit {:?}: {}", o.status.code(), String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap()
-}
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
+const E: &str = "91660800000007919G";
 
 /// One enterprise with a ¥120,000 fine in 2025 (grade C), issued for 2025.
 fn issued() -> (tempfile::TempDir, PathBuf) {

@@ -8,28 +8,23 @@ use model::Record;
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
+
+fn bin() -> Command {
+    bin_at(NOW)
+}
+
+fn run(ledger: &Path, args: &[&str]) -> Output {
+    run_at(NOW, ledger, args)
+}
+
+
 const E1: &str = "91660800000007919G";
 const E2: &str = "916608000000158383";
 /// The clock of every command here (`CREDIT_LEDGER_NOW`).
 const NOW: &str = "2026-01-15T12:00:00+08:00";
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_credit-ledger"));
-    c.env_remove("CREDIT_LEDGER_DIR").env("CREDIT_LEDGER_NOW", NOW);
-    c
-}
-
-fn run(ledger: &Path, args: &[&str]) -> Output {
-    bin().arg("--ledger").arg(ledger).args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
 
 /// Two registered, licensed enterprises; E2 with a failed sampling. No
 /// `recorded_at`: every fact is recorded at `NOW`.
@@ -50,13 +45,6 @@ fn imported(dir: &Path) -> std::path::PathBuf {
     let o = run(&l, &["import", file.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     l
-}
-
-/// sled 0.34.7 alone, retried while a finished command's handle still holds the lock.
-fn sled_open(dir: &Path) -> sled::Db {
-    (0..250)
-        .find_map(|_| sled::open(dir).ok().or_else(|| { std::thread::sleep(std::time::Duration::from_millis(20)); None }))
-        .expect("the ledger directory reopens")
 }
 
 /// Rewrites the stored record at `seq` with `damage` applied to its bytes,

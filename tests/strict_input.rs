@@ -3,26 +3,23 @@
 //! import exits 2, names file:line:field, and appends nothing.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
+
+const NOW: &str = "2026-07-01T10:00:00+08:00";
+
+fn run(ledger: &Path, args: &[&str]) -> Output {
+    run_at(NOW, ledger, args)
+}
+
 
 const E1: &str = "91660800000007919G";
 const E2: &str = "916608000000158383";
 /// Never registered (issue 6 input 14).
 const E3: &str = "91110000600037341L";
-
-fn run(ledger: &Path, args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_credit-ledger"));
-    c.env_remove("CREDIT_LEDGER_DIR");
-    c.arg("--ledger").arg(ledger).args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
 
 /// Two registered, licensed enterprises with their 2024 reports: 6 facts.
 fn base() -> String {

@@ -1,0 +1,65 @@
+//! Helpers shared by the integration tests that run the real binary in a
+//! temporary directory (included with `#[path = "support/mod.rs"] mod support;`).
+//! Every run fixes the clock (`CREDIT_LEDGER_NOW`) so that no test depends on
+//! today's date, and ignores the caller's `CREDIT_LEDGER_DIR`.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The binary with a fixed "now" and no ledger from the environment.
+pub fn bin_at(now: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_credit-ledger"));
+    c.env_remove("CREDIT_LEDGER_DIR").env("CREDIT_LEDGER_NOW", now);
+    c
+}
+
+/// Runs `credit-ledger --ledger LEDGER ARGS…` at `now`.
+pub fn run_at(now: &str, ledger: &Path, args: &[&str]) -> Output {
+    bin_at(now).arg("--ledger").arg(ledger).args(args).output().unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// Stdout of a run that must succeed (else the assertion shows stderr).
+pub fn ok(o: Output) -> String {
+    assert!(o.status.success(), "exit {:?}: {}", o.status.code(), String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// Stdout of a run that must succeed, as JSON.
+pub fn json(o: Output) -> Value {
+    serde_json::from_str(&ok(o)).unwrap()
+}
+
+/// Writes `text` to `dir/name` and returns the path.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// The repository's `fixtures/` directory.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// Opens a ledger directory with sled directly, waiting for the previous
+/// handle (sled releases its lock from a background thread).
+pub fn sled_open(dir: &Path) -> sled::Db {
+    (0..250)
+        .find_map(|_| {
+            sled::open(dir).ok().or_else(|| {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                None
+            })
+        })
+        .expect("the ledger directory reopens")
+}
