@@ -6,32 +6,15 @@
 //! never rewritten by a test: a changed format is a new version.
 
 use grading::{canonical::canonical_json, ENGINE_VERSION, REPORT_FORMAT};
-use ingest::{import, Input};
 use model::fact::{Body, Grade, GradeIssued, Kind, Source};
 use model::record::Sealed;
-use model::{ChinaDate, Decoded, Record, Seq, Timestamp};
+use model::{ChinaDate, Decoded, Record, Seq};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use store::Ledger;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
 
-fn ts(s: &str) -> Timestamp {
-    Timestamp::parse(s).unwrap()
-}
-
-fn golden_input() -> Input {
-    let text = std::fs::read_to_string(fixtures().join("golden/records-v1.jsonl")).unwrap();
-    Input::new("records-v1.jsonl", text)
-}
-
-/// Imports the golden facts (one per importable kind) with a fixed clock.
-fn golden_records(dir: &Path) -> Vec<Record> {
-    let ledger = Ledger::open(dir).unwrap();
-    import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00+08:00")).unwrap().appended
-}
 
 /// Length-prefixed (u32 BE) record envelopes.
 fn framed(values: &[Vec<u8>]) -> Vec<u8> {

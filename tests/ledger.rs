@@ -3,29 +3,13 @@
 //! tamper detection.
 
 use ingest::{import, ImportError, Input};
-use model::{Record, Seq, Timestamp};
-use std::path::{Path, PathBuf};
+use model::{Record, Seq};
 use store::Ledger;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
 
-fn ts(s: &str) -> Timestamp {
-    Timestamp::parse(s).unwrap()
-}
-
-fn golden_input() -> Input {
-    let text = std::fs::read_to_string(fixtures().join("golden/records-v1.jsonl")).unwrap();
-    Input::new("records-v1.jsonl", text)
-}
-
-/// Imports the golden facts with a fixed clock and returns their records.
-fn golden_records(dir: &Path) -> Vec<Record> {
-    let ledger = Ledger::open(dir).unwrap();
-    let out = import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00+08:00")).unwrap();
-    out.appended
-}
 
 #[test]
 fn envelope_rejects_damage() {

@@ -63,3 +63,20 @@ pub fn sled_open(dir: &Path) -> sled::Db {
         })
         .expect("the ledger directory reopens")
 }
+
+/// An RFC 3339 time.
+pub fn ts(s: &str) -> model::Timestamp {
+    model::Timestamp::parse(s).unwrap()
+}
+
+/// The golden facts: one per importable kind (`fixtures/golden/records-v1.jsonl`).
+pub fn golden_input() -> ingest::Input {
+    let text = std::fs::read_to_string(fixtures().join("golden/records-v1.jsonl")).unwrap();
+    ingest::Input::new("records-v1.jsonl", text)
+}
+
+/// Imports the golden facts into a fresh ledger in `dir` with a fixed clock.
+pub fn golden_records(dir: &Path) -> Vec<model::Record> {
+    let ledger = store::Ledger::open(dir).unwrap();
+    ingest::import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00+08:00")).unwrap().appended
+}
