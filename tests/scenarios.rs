@@ -1,7 +1,13 @@
 //! Runs every scenario in fixtures/scenarios/ (format: its README): imports
 //! the facts into a fresh ledger, grades each expectation and compares the
-//! grade, score, conditions, triggers, raise, deductions and every status.
+//! grade, score, conditions, triggers, raise, deductions, every status and,
+//! when given, the name and division in force on V.
+//!
+//! A libtest-mimic harness (`harness = false`): each file is its own test,
+//! named by its stem, so `cargo test --test scenarios -- a2-rectified-on-time`
+//! runs just that one (docs/TESTING.md).
 
+use libtest_mimic::{Arguments, Failed, Trial};
 use model::{ChinaDate, Seq, Timestamp};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -22,6 +28,10 @@ struct Scenario {
 struct Expect {
     on: String,
     known_at_seq: Option<u64>,
+    /// Optional: the name in force on V.
+    name: Option<String>,
+    /// Optional: the division in force on V.
+    division: Option<String>,
     grade: String,
     score: Option<f64>,
     failed: Vec<String>,
@@ -86,6 +96,12 @@ fn run(path: &Path) -> Vec<String> {
                 problems.push(format!("{at}: {what}: got {got}, expected {want}"));
             }
         };
+        if let Some(want) = &ex.name {
+            check("name", r.name.clone(), want.clone());
+        }
+        if let Some(want) = &ex.division {
+            check("division", r.division.clone(), want.clone());
+        }
         check("grade", r.grade.map(|g| g.to_string()).unwrap_or("none".into()), ex.grade.clone());
         check("score", format!("{:?}", r.score.map(|s| s.0)), format!("{:?}", ex.score.map(tenths)));
         let failed: Vec<String> = r.failed_conditions().map(|c| c.id.clone()).collect();
@@ -139,10 +155,30 @@ fn run(path: &Path) -> Vec<String> {
     problems
 }
 
-#[test]
-fn every_scenario_matches_its_expectations() {
+/// The suite is there: a path or glob mistake must not pass as "no scenario failed".
+const MIN_SCENARIOS: usize = 40;
+
+fn main() {
+    let args = Arguments::from_args();
     let files = scenario_files();
-    assert!(files.len() >= 40, "expected the scenario suite, found {} files", files.len());
-    let problems: Vec<String> = files.iter().flat_map(|f| run(f)).collect();
-    assert!(problems.is_empty(), "{} mismatches:\n{}", problems.len(), problems.join("\n"));
+    let count = files.len();
+    let mut trials = vec![Trial::test("scenario_suite_is_present", move || {
+        if count >= MIN_SCENARIOS {
+            Ok(())
+        } else {
+            Err(format!("expected the scenario suite, found {count} files").into())
+        }
+    })];
+    trials.extend(files.into_iter().map(|path| {
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        Trial::test(stem, move || {
+            let problems = run(&path);
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(Failed::from(format!("{} mismatches:\n{}", problems.len(), problems.join("\n"))))
+            }
+        })
+    }));
+    libtest_mimic::run(&args, trials).exit();
 }
