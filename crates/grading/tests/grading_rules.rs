@@ -419,3 +419,119 @@ fn score_thresholds() {
     assert_eq!(failed(&r), ["A1", "B1"]);
     assert_eq!(r.decisive_reasons(), "B1");
 }
+
+// The overdue raise counts live orders only: an order that is itself revoked raises nothing.
+#[test]
+fn a_revoked_order_raises_nothing() {
+    let mut lines = base();
+    lines.push(fact("complaint_verified", "C-1", "2025-02-01", r#""channel":"complaint""#));
+    lines.push(fact("rectification_ordered", "O-1", "2025-02-02", r#""target":"C-1","deadline":"2025-03-01""#));
+    assert_eq!(grade(&lines, "2025-12-31").grade, Some(Grade::B));
+    lines.push(fact("act_revoked", "REV-O", "2025-04-01", r#""target":"O-1""#));
+    let r = grade(&lines, "2025-12-31");
+    assert_eq!((r.grade, r.score), (Some(Grade::A), Some(Points(980))));
+    assert!(r.adjustments.is_empty());
+    assert_eq!(status(&r, "O-1"), "context");
+}
+
+// A due date that a year lacks (29 February) clamps to the month's end.
+#[test]
+fn self_inspection_due_date_clamps_to_month_end() {
+    let mut rules = revised();
+    rules.self_inspection_due = (2, 29);
+    let lines: Vec<String> = base().into_iter().filter(|l| !l.contains("RPT-2024")).collect();
+    let recs = records(&lines);
+    // A9's evidence on V: the late report, or none when the report is missing.
+    let at = |on: &str| {
+        let r = grading::grade(E, &recs, day(on), Seq(recs.len() as u64), &rules);
+        r.conditions.iter().find(|c| c.id == "A9" && !c.met).map(|c| c.evidence.clone())
+    };
+    // 2023's report is due 2024-02-29 (a leap year): RPT-2023, filed 2024-03-01, is late.
+    assert_eq!(at("2024-02-28"), Some(vec![]), "2022's report, due 2023-02-28, was never filed");
+    assert_eq!(at("2025-02-27"), Some(vec!["RPT-2023".to_string()]));
+    // 2024's report is due on 2025-02-28 (no 29 February in 2025) and is missing.
+    assert_eq!(at("2025-02-28"), Some(vec![]));
+}
+
+// The earliest repair wins; between repairs of the same date, the first
+// recorded (seq is the only order of the ledger).
+#[test]
+fn repairs_of_the_same_date_first_recorded_wins() {
+    let mut lines = base();
+    lines.push(fact("complaint_verified", "C-1", "2025-02-01", r#""channel":"complaint""#));
+    lines.push(fact("credit_repaired", "CR-A", "2025-05-01", r#""target":"C-1""#));
+    lines.push(fact("credit_repaired", "CR-B", "2025-05-01", r#""target":"C-1""#));
+    let r = grade(&lines, "2025-12-31");
+    assert_eq!(status(&r, "C-1"), "excluded:repaired:CR-A");
+    assert_eq!(r.score, Some(Points(1000)));
+}
+
+// The parts a partial revocation may name: failed items, measure types, finding codes.
+#[test]
+fn parts_of_each_kind() {
+    use grading::resolve::parts_of;
+    let sampling = body_of(&fact("sampling_inspection", "S", "2025-03-01", r#""level":"xpcc","product":"胶合板","result":"fail","failed_items":["甲醛","含水率"]"#));
+    assert_eq!(parts_of(&sampling), ["甲醛", "含水率"]);
+    let p = body_of(&penalty(r#"{"type":"warning"},{"type":"fine","amount_yuan":500}"#, "ordinary"));
+    assert_eq!(parts_of(&p), ["warning", "fine"]);
+    let i = body_of(&fact(
+        "supervision_inspection",
+        "I",
+        "2025-03-01",
+        r#""inspection":"routine","outcome":"issues_found","findings":[{"code":"other"},{"code":"concealment"}]"#,
+    ));
+    assert_eq!(parts_of(&i), ["other", "concealment"]);
+    let c = body_of(&fact("complaint_verified", "C", "2025-03-01", r#""channel":"complaint""#));
+    assert!(parts_of(&c).is_empty());
+}
+
+// Licensing: a failed verification deducts −10, a passed one nothing.
+#[test]
+fn only_a_failed_verification_deducts() {
+    let mut lines = base();
+    lines.push(fact("licence_verification", "V-PASS", "2025-03-01", r#""licence_no":"XK16-204-00001","result":"pass""#));
+    let r = grade(&lines, "2025-12-31");
+    assert_eq!((r.score, deduction(&r, "licensing")), (Some(Points(1000)), 0));
+    assert_eq!(status(&r, "V-PASS"), "context");
+    lines.push(fact("licence_verification", "V-FAIL", "2025-03-02", r#""licence_no":"XK16-204-00001","result":"fail""#));
+    let r = grade(&lines, "2025-12-31");
+    assert_eq!((r.score, deduction(&r, "licensing")), (Some(Points(900)), 100));
+    assert_eq!(status(&r, "V-FAIL"), "counted");
+}
+
+// Statuses of licence facts outside the window: adverse ones (failed
+// verification, revocation as a penalty, a licence of elevated class) are
+// excluded outside_window; the others are context.
+#[test]
+fn licence_facts_outside_the_window() {
+    let lines = vec![
+        base()[0].clone(),
+        base()[1].clone(),
+        base()[2].clone(),
+        base()[3].clone(),
+        fact(
+            "licence_granted",
+            "LIC-CEM",
+            "2020-01-01",
+            r#""licence_no":"XK13-014-00002","product":"水泥","category":"水泥","valid_from":"2020-01-01","valid_to":"2024-06-01""#,
+        ),
+        fact(
+            "licence_granted",
+            "LIC-GEN",
+            "2020-01-01",
+            r#""licence_no":"XK16-204-00003","product":"胶合板","category":"人造板","valid_from":"2020-01-01","valid_to":"2024-06-01""#,
+        ),
+        fact("licence_verification", "V-FAIL", "2024-03-01", r#""licence_no":"XK16-204-00001","result":"fail""#),
+        fact("licence_verification", "V-PASS", "2024-03-01", r#""licence_no":"XK16-204-00001","result":"pass""#),
+        fact("licence_terminated", "T-REV", "2024-03-01", r#""licence_no":"XK16-204-00003","mode":"revoked_penalty""#),
+        fact("licence_terminated", "T-CAN", "2024-03-01", r#""licence_no":"XK13-014-00002","mode":"cancelled""#),
+    ];
+    let r = grade(&lines, "2025-12-31");
+    assert_eq!((r.grade, r.score), (Some(Grade::A), Some(Points(1000))));
+    assert_eq!(status(&r, "LIC-CEM"), "excluded:outside_window");
+    assert_eq!(status(&r, "LIC-GEN"), "context");
+    assert_eq!(status(&r, "V-FAIL"), "excluded:outside_window");
+    assert_eq!(status(&r, "V-PASS"), "context");
+    assert_eq!(status(&r, "T-REV"), "excluded:outside_window");
+    assert_eq!(status(&r, "T-CAN"), "context");
+}
