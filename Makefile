@@ -7,7 +7,7 @@ OUT    ?= out
 ON     ?= 2025-12-31
 FACTS  := fixtures/division-08/facts.jsonl
 
-.PHONY: run test lint build fixtures bench clean
+.PHONY: run test lint build fixtures bench clean mutants
 
 build:
 	$(CARGO) build --release --locked -p credit-ledger
@@ -40,3 +40,19 @@ clean:
 ## Timings of import, grade-all and one grade on the fixture division (medians).
 bench:
 	$(CARGO) run --release --locked -p credit-ledger --example bench
+
+## Mutation testing (docs/TESTING.md): cargo-mutants on each crate of MUTANTS_CRATES, in a
+## scratch copy, against the tests of the pure crates (grading's own tests replay every
+## scenario in memory); one report per crate in target/mutants/<crate>/mutants.out.
+## Missed mutants do not fail the target; a failing baseline or a usage error does.
+MUTANTS_CRATES ?= grading rules model
+MUTANTS_JOBS   ?= 2
+MUTANTS_FLAGS  ?=
+mutants:
+	@$(CARGO) mutants --version >/dev/null 2>&1 || $(CARGO) install --locked cargo-mutants
+	@for c in $(MUTANTS_CRATES); do \
+	  echo "== cargo mutants -p $$c (tests of model, rules, grading)"; rc=0; mkdir -p target/mutants/$$c; \
+	  $(CARGO) mutants -p $$c --test-package model,rules,grading --profile mutants -j $(MUTANTS_JOBS) \
+	    --minimum-test-timeout 60 -o target/mutants/$$c $(MUTANTS_FLAGS) || rc=$$?; \
+	  case $$rc in 0|2|3) ;; *) echo "cargo mutants failed on $$c (exit $$rc)"; exit $$rc;; esac; \
+	done

@@ -1,148 +1,55 @@
 //! Runs every scenario in fixtures/scenarios/ (format: its README): imports
 //! the facts into a fresh ledger, grades each expectation and compares the
-//! grade, score, conditions, triggers, raise, deductions and every status.
+//! grade, score, conditions, triggers, raise, deductions, every status and,
+//! when given, the name and division in force on V (the comparisons are in
+//! crates/grading/tests/scenario/mod.rs, shared with the grading crate's
+//! in-memory runner).
+//!
+//! A libtest-mimic harness (`harness = false`): each file is its own test,
+//! named by its stem, so `cargo test --test scenarios -- a2-rectified-on-time`
+//! runs just that one (docs/TESTING.md).
 
-use model::{ChinaDate, Seq, Timestamp};
-use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+#[path = "../crates/grading/tests/scenario/mod.rs"]
+mod scenario;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Scenario {
-    title: String,
-    clauses: Vec<String>,
-    rules: Option<String>,
-    facts: String,
-    expect: Vec<Expect>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Expect {
-    on: String,
-    known_at_seq: Option<u64>,
-    grade: String,
-    score: Option<f64>,
-    failed: Vec<String>,
-    fired: Vec<String>,
-    adjusted: bool,
-    deductions: Option<BTreeMap<String, f64>>,
-    status: BTreeMap<String, String>,
-}
+use model::{Seq, Timestamp};
+use scenario::Source;
+use std::path::Path;
 
 /// The harness's "now": facts without recorded_at are recorded then.
 fn now() -> Timestamp {
     Timestamp::parse("2027-01-01T00:00:00Z").unwrap()
 }
 
-fn scenario_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    files
-}
+impl Source for store::Ledger {
+    fn head(&self) -> Seq {
+        store::Ledger::head(self).unwrap().seq
+    }
 
-fn tenths(x: f64) -> i64 {
-    (x * 10.0).round() as i64
+    fn first_enterprise_known_at(&self, k: Seq) -> (String, Vec<model::Record>) {
+        let mut all = self.all_by_enterprise(k).unwrap();
+        let first = self.record(Seq(1)).unwrap().unwrap().fact.enterprise;
+        (first.as_str().to_string(), all.remove(&first).unwrap_or_default())
+    }
 }
 
 /// Runs one scenario; returns its mismatches.
 fn run(path: &Path) -> Vec<String> {
     let name = path.file_name().unwrap().to_string_lossy().to_string();
-    let text = std::fs::read_to_string(path).unwrap();
-    let sc: Scenario = match toml::from_str(&text) {
+    let sc = match scenario::read(path) {
         Ok(s) => s,
-        Err(e) => return vec![format!("{name}: not a scenario: {e}")],
+        Err(e) => return vec![e],
     };
-    assert!(!sc.title.is_empty() && !sc.clauses.is_empty(), "{name}: title and clauses are required");
     let dir = tempfile::tempdir().unwrap();
     let ledger = store::Ledger::open(dir.path()).unwrap();
     let input = ingest::Input::new(name.clone(), sc.facts.clone());
     if let Err(e) = ingest::import(&ledger, &[input], now()) {
         return vec![format!("{name}: import failed: {e:?}")];
     }
-    let book = rules::shipped().unwrap();
-    let mut problems = Vec::new();
-    for (n, ex) in sc.expect.iter().enumerate() {
-        let at = format!("{name} [expect {n}, on {}]", ex.on);
-        let on = ChinaDate::parse_plain(&ex.on).unwrap();
-        let rules = match &sc.rules {
-            Some(id) => book.by_id(id).unwrap(),
-            None => book.in_force(on).unwrap(),
-        };
-        let k = Seq(ex.known_at_seq.unwrap_or(ledger.head().unwrap().seq.0));
-        let mut all = ledger.all_by_enterprise(k).unwrap();
-        // A scenario may hold several enterprises; the first fact's is graded.
-        let first = ledger.record(Seq(1)).unwrap().unwrap().fact.enterprise;
-        let records = all.remove(&first).unwrap_or_default();
-        let r = grading::grade(first.as_str(), &records, on, k, rules);
-        let mut check = |what: &str, got: String, want: String| {
-            if got != want {
-                problems.push(format!("{at}: {what}: got {got}, expected {want}"));
-            }
-        };
-        check("grade", r.grade.map(|g| g.to_string()).unwrap_or("none".into()), ex.grade.clone());
-        check("score", format!("{:?}", r.score.map(|s| s.0)), format!("{:?}", ex.score.map(tenths)));
-        let failed: Vec<String> = r.failed_conditions().map(|c| c.id.clone()).collect();
-        let mut want_failed = ex.failed.clone();
-        want_failed.sort();
-        let mut got_failed = failed;
-        got_failed.sort();
-        check("failed", got_failed.join(" "), want_failed.join(" "));
-        let mut fired: Vec<String> = r.fired_triggers().map(|t| t.id.clone()).collect();
-        fired.sort();
-        let mut want_fired = ex.fired.clone();
-        want_fired.sort();
-        check("fired", fired.join(" "), want_fired.join(" "));
-        check("adjusted", (!r.adjustments.is_empty()).to_string(), ex.adjusted.to_string());
-        if let Some(want) = &ex.deductions {
-            for d in &r.dimensions {
-                let w = want.get(&d.id).map(|x| tenths(*x)).unwrap_or(0);
-                check(&format!("deduction {}", d.id), d.deduction.0.to_string(), w.to_string());
-            }
-            for id in want.keys() {
-                if !r.dimensions.iter().any(|d| &d.id == id) {
-                    problems.push(format!("{at}: expected dimension {id} is not in the report"));
-                }
-            }
-        }
-        let got: BTreeMap<String, String> = r
-            .events
-            .iter()
-            .map(|e| {
-                let mut s = e.status.as_str().to_string();
-                if let Some(reason) = e.reason {
-                    s = format!("{s}:{reason}");
-                }
-                if let Some(by) = &e.by {
-                    s = format!("{s}:{by}");
-                }
-                (e.reference.clone(), s)
-            })
-            .collect();
-        for (rf, want) in &ex.status {
-            match got.get(rf) {
-                None => problems.push(format!("{at}: status of {rf}: no such event")),
-                Some(g) if g != want => problems.push(format!("{at}: status of {rf}: got {g}, expected {want}")),
-                _ => {}
-            }
-        }
-        for rf in got.keys().filter(|k| !ex.status.contains_key(*k)) {
-            problems.push(format!("{at}: event {rf} has no expected status"));
-        }
-    }
-    problems
+    scenario::check(&name, &sc, &ledger)
 }
 
-#[test]
-fn every_scenario_matches_its_expectations() {
-    let files = scenario_files();
-    assert!(files.len() >= 40, "expected the scenario suite, found {} files", files.len());
-    let problems: Vec<String> = files.iter().flat_map(|f| run(f)).collect();
-    assert!(problems.is_empty(), "{} mismatches:\n{}", problems.len(), problems.join("\n"));
+fn main() {
+    let args = libtest_mimic::Arguments::from_args();
+    libtest_mimic::run(&args, scenario::trials(env!("CARGO_MANIFEST_DIR"), run)).exit();
 }

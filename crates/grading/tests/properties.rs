@@ -2,7 +2,7 @@
 
 use grading::{grade, Status};
 use model::record::GENESIS_HASH;
-use model::{parse_line, ChinaDate, Record, Seq, Timestamp};
+use model::{ChinaDate, Record, Seq, Timestamp};
 use proptest::prelude::*;
 
 const E: &str = "91660800000007919G";
@@ -29,11 +29,13 @@ fn adverse_line(i: usize, k: u8, d: i64) -> String {
 
 fn records(lines: &[String]) -> Vec<Record> {
     let mut prev = GENESIS_HASH;
+    let mut kinds = std::collections::HashMap::new();
     lines
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let fact = parse_line(l).unwrap().fact;
+            let fact = model::parse_line_with(l, &|t| kinds.get(t).copied()).unwrap().fact;
+            kinds.insert(fact.reference.clone(), fact.kind());
             let r = Record::seal(Seq(i as u64 + 1), Timestamp(0), fact, prev).unwrap();
             prev = r.hash;
             r
