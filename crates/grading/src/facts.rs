@@ -59,8 +59,9 @@ pub fn identity(r: &Resolved, v: ChinaDate) -> Identity {
     };
     let on_v = fold(Some(v));
     if on_v.name.is_empty() {
-        // Registered after V: show the first known name, but nothing else
-        // (no scale, no catalogue flag) is in force on V.
+        // Registered after V: show the name and division as last known (all
+        // changes folded), but nothing else (no scale, no catalogue flag) is
+        // in force on V.
         let later = fold(None);
         return Identity { name: later.name, division: later.division, ..on_v };
     }
