@@ -211,7 +211,7 @@ fn self_inspection_late_reports() {
     assert_eq!(status(&r, "LATE-3"), "context");
     // A report for another year does not answer for 2024.
     let mut other: Vec<String> = base().into_iter().filter(|l| !l.contains("RPT-2024")).collect();
-    other.push(fact("self_inspection_report", "R-2025", "2025-03-01", r#""year":2025,"filed_on":"2025-03-01""#));
+    other.push(fact("self_inspection_report", "R-2022", "2025-03-01", r#""year":2022,"filed_on":"2025-03-01""#));
     assert_eq!(failed(&grade(&other, "2025-12-31")), ["A9"]);
     // A report filed on V exists on V.
     let mut on_v: Vec<String> = base().into_iter().filter(|l| !l.contains("RPT-2024")).collect();

@@ -148,3 +148,13 @@ fn a_verification_dated_before_the_grant_is_refused() {
     let e = refused(&ledger, &line);
     assert!(e.contains("licence_no") && e.contains("not granted to this enterprise on or before 2019-05-01"), "{e}");
 }
+
+#[test]
+fn a_part_named_twice_and_a_report_filed_within_its_year_are_refused() {
+    let (_d, ledger) = setup();
+    let twice = format!("{{\"kind\":\"act_partially_revoked\",\"ref\":\"PART\",\"enterprise\":\"{E}\",\"occurred_on\":\"2025-04-01\",\"target\":\"PEN\",\"parts\":[\"fine\",\"fine\"]}}");
+    assert!(rejected(&ledger, &twice).contains("parts[1]"));
+    let early = format!("{{\"kind\":\"self_inspection_report\",\"ref\":\"RPT\",\"enterprise\":\"{E}\",\"occurred_on\":\"2025-05-01\",\"year\":2025,\"filed_on\":\"2025-05-01\"}}");
+    let e = rejected(&ledger, &early);
+    assert!(e.contains("year") && e.contains("before that year ends"), "{e}");
+}

@@ -215,12 +215,22 @@ pub enum Parts {
 }
 
 impl Parts {
-    /// From the `parts` names, typed by the target's kind. Errors name the
-    /// offending entry; a kind without parts is refused.
+    /// From the `parts` names of an import, typed by the target's kind:
+    /// at least one, none twice. Errors name the offending entry; a kind
+    /// without parts is refused.
     pub fn from_names(kind: Kind, names: &[String]) -> Result<Parts, FieldError> {
         if names.is_empty() {
             return Err(FieldError::new("parts", "must name at least one part"));
         }
+        if let Some((i, n)) = names.iter().enumerate().find(|(i, n)| names[..*i].contains(n)) {
+            return Err(FieldError::new(format!("parts[{i}]"), format!("{n:?} is named twice")));
+        }
+        Parts::typed(kind, names)
+    }
+
+    /// The names typed by the target's kind, as recorded (no other check:
+    /// a stored partial revocation of an earlier release converts as it was).
+    pub fn typed(kind: Kind, names: &[String]) -> Result<Parts, FieldError> {
         fn typed<T: serde::de::DeserializeOwned>(names: &[String], what: &str) -> Result<Vec<T>, FieldError> {
             names
                 .iter()

@@ -183,7 +183,7 @@ impl RecordV1 {
             }
             BodyV1::ActPartiallyRevoked(b) => {
                 let k = kind()?;
-                let parts = Parts::from_names(k, &b.parts).map_err(|e| UpgradeError::Patch { kind: k, message: e.to_string() })?;
+                let parts = Parts::typed(k, &b.parts).map_err(|e| UpgradeError::Patch { kind: k, message: e.to_string() })?;
                 Body::ActPartiallyRevoked(ActPartiallyRevoked { target: b.target, parts })
             }
             BodyV1::RecordCorrected(b) => {

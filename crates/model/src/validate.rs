@@ -48,6 +48,10 @@ impl Body {
                 if !(1949..=2200).contains(&b.year) {
                     return Err(FieldError::new("year", "is not a plausible report year"));
                 }
+                // A report covers its whole year, so it is filed after the year ends.
+                if b.filed_on.year() <= b.year {
+                    return Err(FieldError::new("year", format!("a report for {} cannot be filed on {}, before that year ends", b.year, b.filed_on)));
+                }
                 Ok(())
             }
             Body::SamplingInspection(b) => {
