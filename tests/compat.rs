@@ -334,3 +334,27 @@ fn grade_all_agrees_with_the_latest_decisions() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A fact of an earlier release may already fail today's checks (here a
+/// penalty changed into a warning carrying an amount, accepted by add52da).
+/// A new correction that leaves that fault as it was is accepted; one that
+/// brings a fault of its own is refused; the old decisions still reproduce.
+#[test]
+fn a_legacy_fact_can_still_be_corrected() {
+    let (dir, l) = ledger_copy(&compat_dir().join("add52da"));
+    let e = "91660800MA77C0020D";
+    let line = |r: &str, changes: &str| {
+        format!("{{\"kind\":\"act_changed\",\"ref\":\"{r}\",\"enterprise\":\"{e}\",\"occurred_on\":\"2026-12-01\",\"target\":\"师市监处罚〔2024〕12号\",\"changes\":{changes}}}\n")
+    };
+    let ok_file = dir.path().join("cause.jsonl");
+    std::fs::write(&ok_file, line("师市监变更〔2026〕1号", r#"{"cause":"更正案由"}"#)).unwrap();
+    let o = run(&l, &["import", ok_file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let bad_file = dir.path().join("procedure.jsonl");
+    std::fs::write(&bad_file, line("师市监变更〔2026〕2号", r#"{"measures":[{"type":"public_criticism","amount_yuan":10}]}"#)).unwrap();
+    let o = run(&l, &["import", bad_file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("changes.measures[0].amount_yuan"));
+    let o = run(&l, &["review", "GRADE-2024-91660800MA77C0020D-1", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+}

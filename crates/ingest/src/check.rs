@@ -3,6 +3,7 @@
 //! change fields.
 
 use crate::{PendingByEnterprise, Plan};
+use crate::relations::{check_corrected, check_grant_voided, introduced};
 use grading::resolve::resolve;
 use model::fact::{Body, FieldError, Kind};
 use model::{ChinaDate, Fact, FactDraft, Parts, Patch, Record, Seq, Timestamp};
@@ -195,6 +196,9 @@ impl<'l> Checker<'l> {
                 }
             }
             Body::ActChanged(c) => self.check_patch(fact, target, &c.changes, "changes", None)?,
+            Body::ActRevoked(_) | Body::RecordCorrected(model::fact::RecordCorrected { corrected: None, .. }) => {
+                check_grant_voided(self.enterprise_records(&fact.enterprise)?, target)?
+            }
             Body::RecordCorrected(c) => {
                 if let Some(p) = &c.corrected {
                     self.check_patch(fact, target, p, "corrected", Some(recorded_on))?
@@ -263,14 +267,19 @@ impl<'l> Checker<'l> {
                 return Err(err(&format!("{field}.occurred_on"), format!("{d} is later than the China date {limit} on which the correction was recorded")));
             }
         }
+        let before = Fact { occurred_on: valid_date, body: current.clone(), ..fact.clone() };
         let occurred_on = patch.apply(&mut current, valid_date);
         // The corrected fact as a whole: its content and its (possibly moved)
-        // valid date, e.g. a deadline may not fall before the order's date.
+        // valid date, e.g. a deadline may not fall before the order's date;
+        // and its relations with the facts around it, as for a line. Only a
+        // fault the correction brings is refused (see `introduced`).
         let corrected = Fact { occurred_on, body: current, ..fact.clone() };
-        corrected.validate().map_err(|e| err(&format!("{field}.{}", e.field), e.message))?;
-        // And its relations with the facts around it, as for a line.
+        introduced(before.validate(), corrected.validate()).map_err(|e| err(&format!("{field}.{}", e.field), e.message))?;
         let records = self.enterprise_records(&fact.enterprise)?;
-        crate::relations::check_corrected(records, fact, target, &corrected.body, occurred_on, field)?;
+        introduced(
+            check_corrected(records, fact, target, &before.body, before.occurred_on, field),
+            check_corrected(records, fact, target, &corrected.body, occurred_on, field),
+        )?;
         Ok(())
     }
 }

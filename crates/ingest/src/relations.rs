@@ -94,3 +94,46 @@ pub(crate) fn check_corrected(records: &[Record], correction: &Fact, target: &st
     }
     Ok(())
 }
+
+/// Voiding a licence grant (a revocation, or a correction with no
+/// replacement) must not leave a verification or termination of that
+/// licence without a grant dated on or before it: correct or void those
+/// first. Errors name `target`.
+pub(crate) fn check_grant_voided(records: &[Record], target: &str) -> Result<(), FieldError> {
+    let resolved = resolve(records);
+    let Some(g) = resolved.get(target).filter(|g| g.void.is_none()) else { return Ok(()) };
+    let Body::LicenceGranted(grant) = &g.body else { return Ok(()) };
+    let other_grant_by = |on: ChinaDate| {
+        resolved.facts.iter().any(|o| {
+            o.void.is_none() && o.reference() != target && o.occurred_on <= on && matches!(&o.body, Body::LicenceGranted(x) if x.licence_no == grant.licence_no)
+        })
+    };
+    let orphan = resolved
+        .facts
+        .iter()
+        .filter(|e| e.void.is_none() && licence_used(&e.body) == Some(grant.licence_no.as_str()))
+        .find(|e| !other_grant_by(e.occurred_on));
+    match orphan {
+        Some(e) => Err(FieldError::new(
+            "target",
+            format!(
+                "{target:?} grants licence {}, which {:?} ({}) verifies or ends; correct or void that fact first",
+                grant.licence_no,
+                e.reference(),
+                e.occurred_on
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A check of a corrected fact that fails only when the correction brings
+/// the fault: a fact recorded by an earlier release under looser rules may
+/// already fail today's checks, and a correction that leaves that fault as
+/// it was is not refused for it.
+pub(crate) fn introduced(before: Result<(), FieldError>, after: Result<(), FieldError>) -> Result<(), FieldError> {
+    match after {
+        Err(e) if before.as_ref().err() != Some(&e) => Err(e),
+        _ => Ok(()),
+    }
+}

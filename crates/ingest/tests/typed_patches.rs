@@ -158,3 +158,22 @@ fn a_part_named_twice_and_a_report_filed_within_its_year_are_refused() {
     let e = rejected(&ledger, &early);
     assert!(e.contains("year") && e.contains("before that year ends"), "{e}");
 }
+
+#[test]
+fn a_grant_cannot_be_voided_while_a_verification_depends_on_it() {
+    let (_d, ledger) = related();
+    for line in [
+        correction("act_revoked", "LIC", "2025-05-01", r#""reason":"登记错误""#),
+        correction("record_corrected", "LIC", "2025-05-01", r#""error":"misjudgment""#),
+    ] {
+        let e = refused(&ledger, &line);
+        assert!(e.contains("target") && e.contains("\"VER\"") && e.contains("correct or void that fact first"), "{e}");
+    }
+    // Once the verification is voided, the grant may be.
+    let both = [
+        correction("act_revoked", "VER", "2025-05-01", r#""reason":"核查记录错误""#).replace("X-1", "X-0"),
+        correction("act_revoked", "LIC", "2025-05-01", r#""reason":"登记错误""#),
+    ]
+    .join("\n");
+    import(&ledger, &[Input::new("x", both)], ts("2025-07-01T00:00:00Z")).unwrap();
+}

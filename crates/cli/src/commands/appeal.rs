@@ -17,7 +17,7 @@ impl From<AppealError> for CliError {
                 for l in &lines {
                     eprintln!("{l}");
                 }
-                CliError::Rejected(format!("{} line(s) rejected, listed above; nothing was supposed", lines.len()))
+                CliError::Rejected(format!("{} line(s) rejected, listed above; nothing was assumed and nothing was written", lines.len()))
             }
             AppealError::Import(ingest::ImportError::Store(s)) => s.into(),
         }
