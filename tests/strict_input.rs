@@ -269,3 +269,18 @@ fn issue6_14_an_unregistered_enterprise_is_out_of_scope() {
     let out: serde_json::Value = serde_json::from_str(&stdout(&issued)).unwrap();
     assert_eq!((out["recorded"].as_u64(), out["unregistered"].as_u64()), (Some(2), Some(1)), "{out}");
 }
+
+/// An amount written as text is refused (amounts are JSON numbers read from
+/// their literal text), at any depth, naming the field.
+#[test]
+fn issue6_2_an_amount_written_as_text_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("ledger");
+    let line = format!("{{\"kind\":\"administrative_penalty\",\"ref\":\"P-T\",\"enterprise\":\"{E1}\",\"occurred_on\":\"2025-03-01\",\"procedure\":\"ordinary\",\"measures\":[{{\"type\":\"fine\",\"amount_yuan\":\"5000\"}}]}}\n");
+    let f = dir.path().join("text.jsonl");
+    std::fs::write(&f, base() + &line).unwrap();
+    let o = run(&l, &["import", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("field `measures[0].amount_yuan`: must be a number in yuan"), "{}", stderr(&o));
+    assert!(!l.exists(), "nothing written");
+}

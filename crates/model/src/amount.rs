@@ -142,17 +142,14 @@ impl Visitor<'_> for YuanVisitor {
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Yuan, E> {
         Yuan::parse_decimal(&v.to_string()).map_err(E::custom)
     }
-    /// serde_json hands a JSON number over as an f64. Its shortest decimal
-    /// text (Rust's `Display`, no exponent) is read as decimal text: every
-    /// amount of at most 15 significant digits comes back exactly. Import
-    /// checks the literal text itself first (`strict::scan`), so a literal that
-    /// only rounds to a two-decimal f64 (`99999.99999999999`) never gets here.
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Yuan, E> {
-        if !v.is_finite() {
-            return Err(E::custom("amount must be a finite number"));
-        }
-        Yuan::parse_decimal(&format!("{v}")).map_err(E::custom)
+    /// Import hands every amount over as its literal decimal text
+    /// (`strict::Scan::put_exact_amounts`): read exactly.
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Yuan, E> {
+        Yuan::parse_decimal(v).map_err(E::custom)
     }
+    // No float visitor: a binary floating-point number is never an amount (it
+    // may already have been rounded: `99999.99999999999` is 100000 as an
+    // f64), so serde refuses it as a type error.
 }
 
 struct FenVisitor;
@@ -183,6 +180,7 @@ impl<'de> Deserialize<'de> for Yuan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fact::Body;
 
     #[test]
     fn points_display_and_json() {
@@ -198,13 +196,15 @@ mod tests {
     fn yuan_from_json() {
         let y: Yuan = serde_json::from_str("50000").unwrap();
         assert_eq!(y.fen, 5_000_000);
-        let y: Yuan = serde_json::from_str("12.34").unwrap();
+        // Decimals arrive as their literal text (what import puts in place).
+        let y: Yuan = serde_json::from_str("\"12.34\"").unwrap();
         assert_eq!(y.fen, 1234);
-        assert!(serde_json::from_str::<Yuan>("1.234").is_err());
+        assert!(serde_json::from_str::<Yuan>("12.34").is_err(), "never through an f64");
+        assert!(serde_json::from_str::<Yuan>("\"1.234\"").is_err());
         assert!(serde_json::from_str::<Yuan>("-1").is_err());
-        assert!(serde_json::from_str::<Yuan>("99999.999").is_err());
-        assert_eq!(serde_json::from_str::<Yuan>("100000.00").unwrap().fen, 10_000_000);
-        assert_eq!(serde_json::from_str::<Yuan>("9999999999999.99").unwrap(), Yuan::MAX);
+        assert!(serde_json::from_str::<Yuan>("\"99999.999\"").is_err());
+        assert_eq!(serde_json::from_str::<Yuan>("\"100000.00\"").unwrap().fen, 10_000_000);
+        assert_eq!(serde_json::from_str::<Yuan>("\"9999999999999.99\"").unwrap(), Yuan::MAX);
         assert!(serde_json::from_str::<Yuan>("10000000000000").is_err());
     }
 
@@ -227,13 +227,14 @@ mod tests {
     }
 
     #[test]
-    fn json_amounts_round_trip_exactly() {
-        // Every two-decimal amount up to MAX survives f64 and back: a sample
-        // of awkward ones (binary fractions that are not exact).
+    fn json_amounts_round_trip_exactly_through_a_line() {
+        // Written as JSON numbers, read back by import from their literal text.
         for fen in [1, 10, 29, 1234, 9_999_999, 10_000_000, 123_456_789_012_345, Yuan::MAX.fen] {
             let y = Yuan { fen };
             let json = serde_json::to_string(&y).unwrap();
-            assert_eq!(serde_json::from_str::<Yuan>(&json).unwrap(), y, "{json}");
+            let line = format!(r#"{{"kind":"administrative_penalty","ref":"R","enterprise":"91110000600037341L","occurred_on":"2025-03-02","procedure":"ordinary","measures":[{{"type":"fine","amount_yuan":{json}}}]}}"#);
+            let Body::AdministrativePenalty(p) = crate::parse_line(&line).unwrap().fact.body else { panic!() };
+            assert_eq!(p.measures[0].amount_yuan, Some(y), "{json}");
         }
     }
 }

@@ -79,27 +79,9 @@ pub fn parse_line_with(line: &str, target_kind: &dyn Fn(&str) -> Option<Kind>) -
     };
     let note = take_str(&mut m, "note", false)?;
     debug_assert!(COMMON.iter().all(|c| !m.contains_key(*c)));
-    let mut body = Body::from_fields(kind, m, target_kind)?;
-    // The exact decimal of the literal text is the amount, in a penalty and
-    // in a change or correction of one.
-    let exact = |prefix: &str, measures: &mut Vec<crate::fact::Measure>| {
-        for (i, measure) in measures.iter_mut().enumerate() {
-            if let Some(y) = scan.amount(&format!("{prefix}measures[{i}].amount_yuan")) {
-                measure.amount_yuan = Some(y);
-            }
-        }
-    };
-    match &mut body {
-        Body::AdministrativePenalty(p) => exact("", &mut p.measures),
-        Body::ActChanged(crate::fact::ActChanged { changes: p, .. })
-        | Body::RecordCorrected(crate::fact::RecordCorrected { corrected: Some(p), .. }) => {
-            let prefix = if kind == Kind::ActChanged { "changes." } else { "corrected." };
-            if let crate::patch::BodyPatch::AdministrativePenalty(crate::patch::AdministrativePenaltyPatch { measures: Some(ms), .. }) = &mut p.body {
-                exact(prefix, ms);
-            }
-        }
-        _ => {}
-    }
+    // Amounts are read from their literal text, never through an f64.
+    scan.put_exact_amounts(&mut m);
+    let body = Body::from_fields(kind, m, target_kind)?;
     let fact = Fact { reference, enterprise, occurred_on, source, note, body };
     fact.validate()?;
     Ok(FactDraft { fact, recorded_at })

@@ -22,6 +22,39 @@ impl Scan {
     pub fn amount(&self, path: &str) -> Option<Yuan> {
         self.amounts.iter().find(|(p, _)| p == path).map(|(_, y)| *y)
     }
+
+    /// Puts every amount found back into `m` (the line's object) as its exact
+    /// decimal text, in place of the number serde_json holds as binary
+    /// floating point, so that an amount is only ever read from that text.
+    pub fn put_exact_amounts(&self, m: &mut serde_json::Map<String, serde_json::Value>) {
+        for (path, y) in &self.amounts {
+            if let Some(slot) = at_path(m, path) {
+                *slot = serde_json::Value::String(y.to_string());
+            }
+        }
+    }
+}
+
+/// The value at a scan path such as `changes.measures[1].amount_yuan`.
+fn at_path<'m>(m: &'m mut serde_json::Map<String, serde_json::Value>, path: &str) -> Option<&'m mut serde_json::Value> {
+    let mut parts = path.split('.');
+    let first = parts.next()?;
+    let mut cur = step(m, first)?;
+    for part in parts {
+        cur = step(cur.as_object_mut()?, part)?;
+    }
+    Some(cur)
+}
+
+/// One path segment, `name` or `name[i]`, inside an object.
+fn step<'m>(m: &'m mut serde_json::Map<String, serde_json::Value>, segment: &str) -> Option<&'m mut serde_json::Value> {
+    match segment.split_once('[') {
+        None => m.get_mut(segment),
+        Some((name, rest)) => {
+            let i: usize = rest.strip_suffix(']')?.parse().ok()?;
+            m.get_mut(name)?.as_array_mut()?.get_mut(i)
+        }
+    }
 }
 
 /// Scans a line that is valid JSON (check that first: a malformed text gives
@@ -76,6 +109,9 @@ impl Scanner<'_> {
             b'[' => self.array(path),
             b'"' => {
                 self.string_token();
+                if key == Some("amount_yuan") {
+                    return Err(FieldError::new(path, "must be a number in yuan (e.g. 12.34), not text"));
+                }
                 Ok(())
             }
             b'-' | b'0'..=b'9' => {
