@@ -5,7 +5,7 @@
 //! every fact aiming at it stays dated on or after it. A correction that
 //! would break one is refused at import, like a line that breaks one.
 
-use grading::resolve::resolve;
+use grading::resolve::{resolve, Resolved};
 use model::fact::{Body, FieldError};
 use model::{ChinaDate, Fact, Record};
 
@@ -18,11 +18,10 @@ pub(crate) fn licence_used(body: &Body) -> Option<&str> {
     }
 }
 
-/// Whether `records` (one enterprise, as corrected) hold a grant of
+/// Whether `resolved` (one enterprise, as corrected) holds a grant of
 /// `licence_no` dated on or before `on`; `replaced` stands in for the fact
 /// being corrected (its ref, content and date as corrected).
-fn granted_by(records: &[Record], replaced: Option<(&str, &Body, ChinaDate)>, licence_no: &str, on: ChinaDate) -> bool {
-    let resolved = resolve(records);
+fn granted_by(resolved: &Resolved, replaced: Option<(&str, &Body, ChinaDate)>, licence_no: &str, on: ChinaDate) -> bool {
     let corrected = replaced.into_iter().map(|(_, b, d)| (b.clone(), d));
     resolved
         .facts
@@ -37,7 +36,7 @@ fn granted_by(records: &[Record], replaced: Option<(&str, &Body, ChinaDate)>, li
 /// enterprise on or before that date (`records`: its facts known so far).
 pub(crate) fn check_licence_granted(records: &[Record], body: &Body, on: ChinaDate) -> Result<(), FieldError> {
     match licence_used(body) {
-        Some(l) if !granted_by(records, None, l, on) => {
+        Some(l) if !granted_by(&resolve(records), None, l, on) => {
             Err(FieldError::new("licence_no", format!("{l} was not granted to this enterprise on or before {on}")))
         }
         _ => Ok(()),
@@ -65,7 +64,7 @@ pub(crate) fn check_corrected(records: &[Record], correction: &Fact, target: &st
     }
     // The licence it verifies or ends.
     if let Some(l) = licence_used(body) {
-        if !granted_by(records, Some((target, body, on)), l, on) {
+        if !granted_by(&resolved, Some((target, body, on)), l, on) {
             return Err(f("licence_no", format!("{l} was not granted to this enterprise on or before {on}")));
         }
     }
@@ -86,7 +85,7 @@ pub(crate) fn check_corrected(records: &[Record], correction: &Fact, target: &st
         };
         for e in resolved.facts.iter().filter(|e| e.void.is_none()) {
             if let Some(l) = licence_used(&e.body).filter(|l| numbers.contains(l)) {
-                if !granted_by(records, Some((target, body, on)), l, e.occurred_on) {
+                if !granted_by(&resolved, Some((target, body, on)), l, e.occurred_on) {
                     return Err(f("licence_no", format!("{:?} uses licence {l} on {}, which would no longer be granted by then", e.reference(), e.occurred_on)));
                 }
             }
