@@ -115,10 +115,7 @@ fn a_tampered_rule_file_or_ledger_value_is_a_loud_mismatch() {
     // Alter the penalty's stored value (fine lowered) behind the ledger's back.
     let tree_dir = l.clone();
     {
-        let db = (0..100).find_map(|_| sled::open(&tree_dir).ok().or_else(|| { std::thread::sleep(std::time::Duration::from_millis(20)); None })).unwrap();
-        let tree = db.open_tree("ledger/v1").unwrap();
-        let key = store::record_key(model::Seq(7));
-        let mut rec = model::Record::decode(&tree.get(key).unwrap().unwrap()).unwrap();
+        let mut rec = model::Record::decode(&store::tamper::record_envelope(&tree_dir, model::Seq(7)).unwrap()).unwrap();
         if let model::fact::Body::AdministrativePenalty(p) = &mut rec.fact.body {
             p.measures[0].amount_yuan = Some(model::Yuan::from_yuan(50_000));
         }
@@ -126,8 +123,7 @@ fn a_tampered_rule_file_or_ledger_value_is_a_loud_mismatch() {
         // record's link still names the old hash.
         let forged = model::Record::seal(rec.seq, rec.recorded_at, rec.fact.clone(), rec.prev_hash).unwrap();
         assert!(forged.hash_is_valid() && forged.hash != rec.hash);
-        tree.insert(key, forged.encode().unwrap()).unwrap();
-        db.flush().unwrap();
+        store::tamper::replace_record_envelope(&tree_dir, model::Seq(7), &forged.encode().unwrap()).unwrap();
     }
     write(dir.path(), "rules.toml", &rules);
     let o = run(&l, &["review", &decision, "--rules", file.to_str().unwrap(), "--format", "json"]);

@@ -78,12 +78,46 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A private copy of the fixture's ledger (the temp dir lives as long as the guard).
+/// A private copy of the fixture's ledger, migrated to today's layout with
+/// `credit-ledger migrate` (the temp dir lives as long as the guard).
 fn ledger_copy(fixture: &Path) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("layout-1");
+    copy_dir(&fixture.join("ledger"), &old);
     let l = dir.path().join("ledger");
-    copy_dir(&fixture.join("ledger"), &l);
+    let o = run(&l, &["migrate", "--from", old.to_str().unwrap(), "--to", l.to_str().unwrap()]);
+    assert!(o.status.success(), "migrate {}: {}", fixture.display(), String::from_utf8_lossy(&o.stderr));
     (dir, l)
+}
+
+/// A layout-1 ledger is never read as if it were today's: every command
+/// refuses it and names `migrate`; `migrate` carries every record verbatim
+/// to the same head hash, and refuses to run twice or over a ledger.
+#[test]
+fn issue7_an_old_layout_is_refused_until_migrated() {
+    for (name, fixture) in fixtures() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old");
+        copy_dir(&fixture.join("ledger"), &old);
+        let o = run(&old, &["verify"]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("storage layout 1") && err.contains("credit-ledger migrate --from"), "{name}: {err}");
+        let new = dir.path().join("new");
+        let o = run(&new, &["migrate", "--from", old.to_str().unwrap(), "--to", new.to_str().unwrap()]);
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        let said = String::from_utf8_lossy(&o.stdout).to_string();
+        let v = stdout_json(&run(&new, &["verify", "--format", "json"]), "verify");
+        assert!(said.contains(v["head"]["hash"].as_str().unwrap()) && v["ok"] == true, "{name}: {said} / {v}");
+        // Again into the same place: refused, nothing changed.
+        let o = run(&new, &["migrate", "--from", old.to_str().unwrap(), "--to", new.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        // From a ledger already in today's layout: nothing to migrate.
+        let o = run(&new, &["migrate", "--from", new.to_str().unwrap(), "--to", dir.path().join("third").to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("already in today's layout"));
+        assert!(!dir.path().join("third").exists());
+    }
 }
 
 fn read_json(path: &Path) -> Value {

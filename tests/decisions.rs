@@ -135,15 +135,11 @@ fn issue6_a_different_grade_under_the_same_rules_and_facts_is_an_engine_change()
 fn issue6_altered_stored_bytes_are_tampering() {
     let (_dir, l) = issued();
     {
-        let db = sled::open(&l).unwrap();
-        let tree = db.open_tree("ledger/v1").unwrap();
-        let key = store::record_key(Seq(4));
-        let mut rec = Record::decode(&tree.get(key).unwrap().unwrap()).unwrap();
+        let mut rec = Record::decode(&store::tamper::record_envelope(&l, Seq(4)).unwrap()).unwrap();
         if let Body::AdministrativePenalty(p) = &mut rec.fact.body {
             p.measures[0].amount_yuan = Some(model::Yuan::from_yuan(50_000));
         }
-        tree.insert(key, rec.encode().unwrap()).unwrap();
-        db.flush().unwrap();
+        store::tamper::replace_record_envelope(&l, Seq(4), &rec.encode().unwrap()).unwrap();
     }
     let (code, r) = review(&l, &decision_ref());
     assert_eq!(code, Some(1));
@@ -157,10 +153,7 @@ fn issue6_facts_missing_from_the_basis_are_named_as_facts() {
     {
         // Drop the penalty from the enterprise index: every stored record
         // still matches the chain, but the facts graded are not the same.
-        let db = sled::open(&l).unwrap();
-        let tree = db.open_tree("ledger/v1").unwrap();
-        tree.remove(store::enterprise_key(&model::Uscc::parse(E).unwrap(), Seq(4))).unwrap();
-        db.flush().unwrap();
+        store::tamper::remove_enterprise_entry(&l, &model::Uscc::parse(E).unwrap(), Seq(4)).unwrap();
     }
     let (code, r) = review(&l, &decision_ref());
     assert_eq!(code, Some(1));

@@ -17,11 +17,11 @@ fn fixture_division_imports_grades_and_reimports_as_duplicates() {
     let ledger = store::Ledger::open(dir.path()).unwrap();
     let now = Timestamp::parse("2026-11-30T00:00:00Z").unwrap();
     let first = import(&ledger, &[facts()], now).unwrap();
-    let n = first.appended.len();
+    let n = first.appended as usize;
     assert!(n > 5000, "{n} facts");
     assert_eq!(first.duplicates, 0);
     let again = import(&ledger, &[facts()], now).unwrap();
-    assert_eq!((again.appended.len(), again.duplicates), (0, n));
+    assert_eq!((again.appended, again.duplicates), (0, n));
     assert_eq!(ledger.verify().unwrap(), n as u64);
 
     let book = rules::shipped().unwrap();

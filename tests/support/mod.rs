@@ -78,5 +78,6 @@ pub fn golden_input() -> ingest::Input {
 /// Imports the golden facts into a fresh ledger in `dir` with a fixed clock.
 pub fn golden_records(dir: &Path) -> Vec<model::Record> {
     let ledger = store::Ledger::open(dir).unwrap();
-    ingest::import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00+08:00")).unwrap().appended
+    let out = ingest::import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00+08:00")).unwrap();
+    ledger.scan(model::Seq(1), out.head.seq).collect::<Result<_, _>>().unwrap()
 }

@@ -31,7 +31,7 @@ fn main() {
         let t = Instant::now();
         let out = import(&ledger, &[Input::new("facts", text.clone())], now).unwrap();
         t_import.push(t.elapsed());
-        facts = out.appended.len();
+        facts = out.appended as usize;
         let head = ledger.head().unwrap().seq;
 
         let t = Instant::now();

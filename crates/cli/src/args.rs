@@ -43,6 +43,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// List the shipped rule sets with their effective dates and SHA-256.
     Rules(RulesArgs),
+    /// Convert a ledger written by credit-ledger 0.2 or earlier (storage layout 1) into a new directory in today's layout, record for record.
+    Migrate(MigrateArgs),
 }
 
 /// Output of grade-all: a table, a JSON list of reports, or CSV.
@@ -125,6 +127,16 @@ pub struct VerifyArgs {
     /// Output format (json: README "verify --format json").
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    /// The old ledger directory (read only: its records are never changed).
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    /// The new ledger directory (must not exist yet).
+    #[arg(long, value_name = "DIR")]
+    pub to: PathBuf,
 }
 
 #[derive(Args, Debug)]

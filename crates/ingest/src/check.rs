@@ -2,13 +2,12 @@
 //! duplicates, recorded time, licences, targets, partial-revocation parts and
 //! change fields.
 
-use crate::{PendingByEnterprise, Plan};
 use crate::relations::{check_corrected, check_grant_voided, introduced};
 use grading::resolve::resolve;
 use model::fact::{Body, FieldError, Kind};
-use model::{ChinaDate, Fact, FactDraft, Parts, Patch, Record, Seq, Timestamp};
+use model::{ChinaDate, Fact, FactDraft, Parts, Patch, Record, Timestamp};
 use std::collections::HashMap;
-use store::{Ledger, StoreError};
+use store::{Appender, Ledger, StoreError};
 
 pub(crate) enum LineFault {
     Field(FieldError),
@@ -27,20 +26,20 @@ impl From<StoreError> for LineFault {
     }
 }
 
+/// Records the enterprise cache may hold before it is emptied: memory stays
+/// bounded whatever the import's size.
+const CACHE_RECORDS: usize = 200_000;
+
 /// Accepts lines one by one against the ledger and the lines accepted
-/// before them.
+/// before them, appending each accepted fact to an [`Appender`] (which
+/// writes past the head as it goes, or holds everything in a dry run).
 pub struct Checker<'l> {
-    ledger: &'l Ledger,
+    appender: Appender<'l>,
     now: Timestamp,
-    head: Seq,
     last_recorded: Option<Timestamp>,
-    pending: Vec<(Timestamp, Fact)>,
-    pending_refs: HashMap<String, usize>,
-    /// Ledger records of the enterprises this import touches, plus pending ones.
-    enterprise_cache: PendingByEnterprise,
-    /// Per enterprise touched: (kind, [`ref_key`]) → the ref that has it, for
-    /// the ledger's facts and those accepted so far.
-    ref_keys: HashMap<model::Uscc, HashMap<(Kind, String), String>>,
+    /// Records of enterprises recently touched (ledger and pending).
+    enterprise_cache: HashMap<model::Uscc, Vec<Record>>,
+    cached_records: usize,
     duplicates: usize,
 }
 
@@ -49,23 +48,16 @@ fn err(field: &str, message: impl Into<String>) -> LineFault {
 }
 
 impl<'l> Checker<'l> {
-    pub fn new(ledger: &'l Ledger, now: Timestamp) -> Result<Checker<'l>, StoreError> {
-        let head = ledger.head()?;
-        Ok(Checker {
-            ledger,
-            now,
-            head: head.seq,
-            last_recorded: head.recorded_at,
-            pending: Vec::new(),
-            pending_refs: HashMap::new(),
-            enterprise_cache: HashMap::new(),
-            ref_keys: HashMap::new(),
-            duplicates: 0,
-        })
+    /// `spill`: whether accepted facts may be written past the head before
+    /// the commit (an import) or are held in memory (a dry run).
+    pub fn new(ledger: &'l Ledger, now: Timestamp, spill: bool) -> Result<Checker<'l>, StoreError> {
+        let appender = ledger.appender(spill)?;
+        let last_recorded = appender.committed().recorded_at;
+        Ok(Checker { appender, now, last_recorded, enterprise_cache: HashMap::new(), cached_records: 0, duplicates: 0 })
     }
 
-    pub(crate) fn finish(self) -> Plan {
-        Plan { facts: self.pending, duplicates: self.duplicates }
+    pub(crate) fn into_parts(self) -> (Appender<'l>, usize) {
+        (self.appender, self.duplicates)
     }
 
     /// The kind of the fact known under `reference` (pending or in the
@@ -74,33 +66,26 @@ impl<'l> Checker<'l> {
         Ok(self.known(reference)?.map(|f| f.kind()))
     }
 
-    /// The fact known under `reference`, pending first, then the ledger.
+    /// The fact known under `reference`, pending or in the ledger.
     fn known(&self, reference: &str) -> Result<Option<Fact>, StoreError> {
-        if let Some(&i) = self.pending_refs.get(reference) {
-            return Ok(Some(self.pending[i].1.clone()));
-        }
-        Ok(self.ledger.record_by_ref(reference)?.map(|r| r.fact))
+        Ok(self.appender.record_by_ref(reference)?.map(|r| r.fact))
     }
 
     pub(crate) fn accept(&mut self, draft: FactDraft) -> Result<(), LineFault> {
         let FactDraft { fact, recorded_at } = draft;
         // Duplicates are skipped before any other check (CONTRACT.md §2).
-        if let Some(existing) = self.known(&fact.reference)? {
-            if existing == fact {
+        if let Some(existing) = self.appender.record_by_ref(&fact.reference)? {
+            if existing.fact == fact {
                 self.duplicates += 1;
                 return Ok(());
             }
-            let place = match self.pending_refs.get(&fact.reference) {
-                Some(_) => "earlier in this import".to_string(),
-                None => "in the ledger".to_string(),
-            };
+            let place = if existing.seq > self.appender.committed().seq { "earlier in this import" } else { "in the ledger" };
             return Err(err("ref", format!("{:?} is already {place} with different content", fact.reference)));
         }
         if fact.kind() == Kind::GradeIssued {
             return Err(err("kind", "grade_issued is written only by the ledger's own annual run"));
         }
-        let key = (fact.kind(), ref_key(&fact.reference));
-        if let Some(other) = self.ref_keys(&fact.enterprise)?.get(&key) {
+        if let Some(other) = self.appender.probable_duplicate(&fact.enterprise, fact.kind(), &fact.reference)?.map(|r| r.fact.reference) {
             return Err(err(
                 "ref",
                 format!(
@@ -162,15 +147,11 @@ impl<'l> Checker<'l> {
             self.check_target(&fact, target, recorded_on)?;
         }
         self.last_recorded = Some(at);
-        if let Some(keys) = self.ref_keys.get_mut(&fact.enterprise) {
-            keys.insert(key, fact.reference.clone());
+        let rec = self.appender.push(at, fact)?;
+        if let Some(list) = self.enterprise_cache.get_mut(&rec.fact.enterprise) {
+            list.push(rec);
+            self.cached_records += 1;
         }
-        self.pending_refs.insert(fact.reference.clone(), self.pending.len());
-        let seq = Seq(self.head.0 + self.pending.len() as u64 + 1);
-        if let Some(list) = self.enterprise_cache.get_mut(&fact.enterprise) {
-            list.push(Record::pending(seq, at, fact.clone()));
-        }
-        self.pending.push((at, fact));
         Ok(())
     }
 
@@ -210,31 +191,18 @@ impl<'l> Checker<'l> {
     }
 
     /// The enterprise's records in the ledger and pending in this import
-    /// (read once per import, then kept up to date).
+    /// (read once, then kept up to date while the cache has room).
     fn enterprise_records(&mut self, uscc: &model::Uscc) -> Result<&Vec<Record>, LineFault> {
         if !self.enterprise_cache.contains_key(uscc) {
-            let mut records = self.ledger.enterprise_records(uscc, self.head)?;
-            for (i, (at, f)) in self.pending.iter().enumerate() {
-                if f.enterprise == *uscc {
-                    let seq = Seq(self.head.0 + i as u64 + 1);
-                    records.push(Record::pending(seq, *at, f.clone()));
-                }
+            let records = self.appender.enterprise_records(uscc)?;
+            if self.cached_records + records.len() > CACHE_RECORDS {
+                self.enterprise_cache.clear();
+                self.cached_records = 0;
             }
+            self.cached_records += records.len();
             self.enterprise_cache.insert(*uscc, records);
         }
         Ok(&self.enterprise_cache[uscc])
-    }
-
-    /// The enterprise's ref keys (built once per import from its records).
-    fn ref_keys(&mut self, uscc: &model::Uscc) -> Result<&HashMap<(Kind, String), String>, LineFault> {
-        if !self.ref_keys.contains_key(uscc) {
-            let mut keys = HashMap::new();
-            for r in self.enterprise_records(uscc)? {
-                keys.entry((r.fact.kind(), ref_key(&r.fact.reference))).or_insert_with(|| r.fact.reference.clone());
-            }
-            self.ref_keys.insert(*uscc, keys);
-        }
-        Ok(&self.ref_keys[uscc])
     }
 
     /// The target's content and valid date with every correction known so
@@ -281,37 +249,5 @@ impl<'l> Checker<'l> {
             check_corrected(records, fact, target, &corrected.body, occurred_on, field),
         )?;
         Ok(())
-    }
-}
-
-/// A ref as compared for probable duplicates (CONTRACT.md §2): NFKC (so
-/// full-width digits, letters and brackets become ASCII), the bracket forms
-/// 〔〕 [] （） 【】 and their look-alikes 〖〗 〘〙 ⦅⦆ 〈〉 《》 unified to `()`,
-/// every whitespace character removed.
-pub fn ref_key(reference: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    reference
-        .nfkc()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '〔' | '[' | '【' | '〖' | '〘' | '⦅' | '〈' | '《' => '(',
-            '〕' | ']' | '】' | '〗' | '〙' | '⦆' | '〉' | '》' => ')',
-            c => c,
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ref_key;
-
-    #[test]
-    fn ref_keys_unify_width_brackets_and_spaces() {
-        let k = ref_key("师市监罚〔2025〕12号");
-        for same in ["师市监罚[2025]12号", "师市监罚（2025）12号", "师市监罚【2025】12号", "师市监罚(2025)12号", "师市监罚〔２０２５〕１２号", "师市监罚 〔2025〕 12号", "师市监罚［2025］12号"] {
-            assert_eq!(ref_key(same), k, "{same}");
-        }
-        assert_ne!(ref_key("师市监罚〔2025〕13号"), k);
-        assert_ne!(ref_key("师市监简罚〔2025〕12号"), k);
     }
 }

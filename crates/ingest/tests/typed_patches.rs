@@ -57,7 +57,8 @@ fn an_accepted_change_is_stored_typed_by_its_target() {
     let (_d, ledger) = setup();
     let line = format!("{{\"kind\":\"record_corrected\",\"ref\":\"COR\",\"enterprise\":\"{E}\",\"occurred_on\":\"2025-04-01\",\"target\":\"PEN\",\"error\":\"clerical\",\"corrected\":{{\"occurred_on\":\"2025-02-28\",\"measures\":[{{\"type\":\"fine\",\"amount_yuan\":\"100000.00\"}}],\"cause\":null}}}}");
     let out = import(&ledger, &[Input::new("x", line.replace("\"100000.00\"", "100000.00"))], ts("2025-07-01T00:00:00Z")).unwrap();
-    let Body::RecordCorrected(c) = &out.appended[0].fact.body else { panic!("a record_corrected") };
+    let stored = ledger.record(out.head.seq).unwrap().unwrap();
+    let Body::RecordCorrected(c) = &stored.fact.body else { panic!("a record_corrected") };
     let p = c.corrected.as_ref().unwrap();
     assert_eq!(p.occurred_on.map(|d| d.to_string()).as_deref(), Some("2025-02-28"));
     let model::BodyPatch::AdministrativePenalty(b) = &p.body else { panic!("typed as a penalty patch") };

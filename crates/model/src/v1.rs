@@ -108,6 +108,38 @@ pub enum BodyV1 {
 }
 
 impl BodyV1 {
+    /// The kind of the fact (the same kinds as today's, in the same order).
+    pub fn kind(&self) -> Kind {
+        match self {
+            BodyV1::EnterpriseRegistered(_) => Kind::EnterpriseRegistered,
+            BodyV1::EnterpriseChanged(_) => Kind::EnterpriseChanged,
+            BodyV1::LicenceGranted(_) => Kind::LicenceGranted,
+            BodyV1::LicenceTerminated(_) => Kind::LicenceTerminated,
+            BodyV1::LicenceVerification(_) => Kind::LicenceVerification,
+            BodyV1::SelfInspectionReport(_) => Kind::SelfInspectionReport,
+            BodyV1::SamplingInspection(_) => Kind::SamplingInspection,
+            BodyV1::SupervisionInspection(_) => Kind::SupervisionInspection,
+            BodyV1::RectificationOrdered(_) => Kind::RectificationOrdered,
+            BodyV1::RectificationCompleted(_) => Kind::RectificationCompleted,
+            BodyV1::AdministrativePenalty(_) => Kind::AdministrativePenalty,
+            BodyV1::ComplaintVerified(_) => Kind::ComplaintVerified,
+            BodyV1::PublicOpinion(_) => Kind::PublicOpinion,
+            BodyV1::QualityRiskFinding(_) => Kind::QualityRiskFinding,
+            BodyV1::ListEntered(_) => Kind::ListEntered,
+            BodyV1::ListRemoved(_) => Kind::ListRemoved,
+            BodyV1::BadCreditInfo(_) => Kind::BadCreditInfo,
+            BodyV1::ActRevoked(_) => Kind::ActRevoked,
+            BodyV1::RevocationWithdrawn(_) => Kind::RevocationWithdrawn,
+            BodyV1::ActChanged(_) => Kind::ActChanged,
+            BodyV1::ActPartiallyRevoked(_) => Kind::ActPartiallyRevoked,
+            BodyV1::RecordCorrected(_) => Kind::RecordCorrected,
+            BodyV1::CreditRepaired(_) => Kind::CreditRepaired,
+            BodyV1::GradeIssued(_) => Kind::GradeIssued,
+            BodyV1::ObjectionFiled(_) => Kind::ObjectionFiled,
+            BodyV1::ObjectionDecided(_) => Kind::ObjectionDecided,
+        }
+    }
+
     fn target(&self) -> Option<&str> {
         match self {
             BodyV1::ActChanged(b) => Some(&b.target),

@@ -20,6 +20,7 @@ impl From<AppealError> for CliError {
                 CliError::Rejected(format!("{} line(s) rejected, listed above; nothing was assumed and nothing was written", lines.len()))
             }
             AppealError::Import(ingest::ImportError::Store(s)) => s.into(),
+            AppealError::Import(e) => CliError::Rejected(e.to_string()),
         }
     }
 }

@@ -2,7 +2,9 @@
 
 mod appeal;
 mod grade;
+mod fresh;
 mod import;
+mod migrate;
 
 use crate::args::{Cli, Command, Question, ReportFormat, RulesArgs, VerifyArgs};
 use crate::error::{CliError, CliResult};
@@ -26,6 +28,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Dossier(a) => appeal::dossier(&dir, a),
         Command::Verify(a) => verify(&dir, a),
         Command::Rules(a) => list_rules(a),
+        Command::Migrate(a) => migrate::run(a),
     }
 }
 
@@ -203,21 +206,14 @@ pub fn rule_file(path: &str, shipped: &RuleBook) -> CliResult<RuleSet> {
     Ok(set)
 }
 
-/// Reads JSON Lines inputs (`-` = stdin) for import and what-if.
+/// JSON Lines inputs (`-` = stdin) for import and what-if, read line by
+/// line when the command runs; a file that cannot be opened is refused
+/// here, before anything is created.
 pub fn read_inputs(files: &[String]) -> CliResult<Vec<ingest::Input>> {
-    use std::io::Read;
-    let mut inputs = Vec::new();
-    for f in files {
-        let bytes = if f == "-" {
-            let mut b = Vec::new();
-            std::io::stdin().read_to_end(&mut b).map_err(|e| CliError::Rejected(format!("cannot read stdin: {e}")))?;
-            b
-        } else {
-            std::fs::read(f).map_err(|e| CliError::Rejected(format!("cannot read {f}: {e}")))?
-        };
-        inputs.push(ingest::Input { name: f.clone(), bytes });
+    for f in files.iter().filter(|f| *f != "-") {
+        std::fs::File::open(f).map_err(|e| CliError::Rejected(format!("cannot read {f}: {e}")))?;
     }
-    Ok(inputs)
+    Ok(files.iter().map(|f| ingest::Input::file(f)).collect())
 }
 
 /// Today's China civil date: that of [`now`] (never the machine's zone).

@@ -1,0 +1,326 @@
+//! Appends with a commit point. An [`Appender`] seals records one by one,
+//! writes them in chunks past the head as it goes (so memory stays bounded
+//! by a chunk, whatever the import's size), updates the indexes, and only
+//! then moves the head in one atomic write and flushes: the commit.
+//! Until then nothing it wrote is visible to a reader, and what a crash or
+//! an abandoned import leaves past the head is discarded (see `recover`).
+
+use crate::codec::{encode_bucket, encode_chunk, encode_seq_list, CHUNK_BYTES, CHUNK_RECORDS};
+use crate::index::{duplicate_slot, duplicate_slot_of, merge, ref_slot, Slot};
+use crate::keys::{self, bucket_key, chunk_key, enterprise_key};
+use crate::{Head, Ledger, StoreError};
+use model::fact::Kind;
+use model::{Fact, Record, Seq, Sealed, Timestamp, Uscc};
+use std::collections::HashMap;
+use std::sync::MutexGuard;
+
+/// Records held before they are written as chunks.
+const SPILL_RECORDS: usize = 4096;
+/// Index entries held before they are written (past the head).
+const INDEX_ENTRIES: usize = 1 << 20;
+/// Index values rewritten per sled batch (sled holds a batch's garbage
+/// until the batch ends).
+const INDEX_BATCH: usize = 512;
+
+/// A pending append; see the module doc. Holds the ledger's append lock.
+pub struct Appender<'l> {
+    ledger: &'l Ledger,
+    _lock: MutexGuard<'l, ()>,
+    committed: Head,
+    tip: Head,
+    /// Sealed records not yet written, with their envelopes.
+    buffer: Vec<(Record, Vec<u8>)>,
+    /// The last seq written into chunks.
+    written: Seq,
+    /// Whether records may be written before the commit (false: a dry run
+    /// that only validates keeps everything in memory and writes nothing).
+    spill: bool,
+    enterprises: HashMap<Uscc, Vec<Seq>>,
+    refs: HashMap<u16, Vec<(u64, Seq)>>,
+    duplicates: HashMap<u16, Vec<(u64, Seq)>>,
+    held_entries: usize,
+    done: bool,
+}
+
+impl Ledger {
+    /// Starts an append. With `spill` false nothing is written until
+    /// [`Appender::commit`] (for dry runs, which never commit).
+    pub fn appender(&self, spill: bool) -> Result<Appender<'_>, StoreError> {
+        let lock = self.append_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let head = self.head()?;
+        Ok(Appender {
+            ledger: self,
+            _lock: lock,
+            committed: head,
+            tip: head,
+            buffer: Vec::new(),
+            written: head.seq,
+            spill,
+            enterprises: HashMap::new(),
+            refs: HashMap::new(),
+            duplicates: HashMap::new(),
+            held_entries: 0,
+            done: false,
+        })
+    }
+
+    /// Appends facts atomically, in order, then flushes: the returned
+    /// records are acknowledged only once they are durable. The caller has
+    /// validated the facts (refs unique, targets known, times ordered).
+    pub fn append(&self, facts: Vec<(Timestamp, Fact)>) -> Result<Vec<Record>, StoreError> {
+        let mut a = self.appender(true)?;
+        let mut out = Vec::with_capacity(facts.len());
+        for (at, fact) in facts {
+            out.push(a.push(at, fact)?);
+        }
+        a.commit()?;
+        Ok(out)
+    }
+}
+
+impl<'l> Appender<'l> {
+    /// The head this append started from.
+    pub fn committed(&self) -> Head {
+        self.committed
+    }
+
+    /// The last pending record's seq, hash and time (the committed head when
+    /// nothing is pending).
+    pub fn tip(&self) -> Head {
+        self.tip
+    }
+
+    /// How many records are pending.
+    pub fn pending(&self) -> u64 {
+        self.tip.seq.0 - self.committed.seq.0
+    }
+
+    /// Seals `fact` as the next record and holds it for the commit.
+    pub fn push(&mut self, recorded_at: Timestamp, fact: Fact) -> Result<Record, StoreError> {
+        let seq = Seq(self.tip.seq.0 + 1);
+        let rec = Record::seal(seq, recorded_at, fact, self.tip.hash).map_err(StoreError::Encode)?;
+        let env = rec.encode().map_err(StoreError::Encode)?;
+        self.hold(rec.clone(), env)?;
+        Ok(rec)
+    }
+
+    /// Holds a record restored verbatim (its envelope in its own format):
+    /// it must continue the chain exactly.
+    pub fn push_stored(&mut self, rec: Record, envelope: Vec<u8>) -> Result<(), StoreError> {
+        let expected = Seq(self.tip.seq.0 + 1);
+        let fault = |why: String| Err(StoreError::Discontinuous { seq: rec.seq, why });
+        if rec.seq != expected {
+            return fault(format!("the next seq is {expected}"));
+        }
+        if rec.prev_hash != self.tip.hash {
+            return fault("its previous hash is not the hash of the record before it".into());
+        }
+        if !rec.hash_is_valid() {
+            return fault("its hash does not match its content".into());
+        }
+        if self.tip.recorded_at.is_some_and(|t| rec.recorded_at < t) {
+            return fault("its recorded time is before the record before it".into());
+        }
+        if !matches!(rec.sealed, Sealed::Current | Sealed::Format1 { .. }) {
+            return fault("unknown record format".into());
+        }
+        self.hold(rec, envelope)
+    }
+
+    fn hold(&mut self, rec: Record, env: Vec<u8>) -> Result<(), StoreError> {
+        let seq = rec.seq;
+        self.enterprises.entry(rec.fact.enterprise).or_default().push(seq);
+        let r = ref_slot(&rec.fact.reference);
+        self.refs.entry(r.bucket).or_default().push((r.hash, seq));
+        let d = duplicate_slot(&rec.fact);
+        self.duplicates.entry(d.bucket).or_default().push((d.hash, seq));
+        self.held_entries += 3;
+        self.tip = Head { seq, hash: rec.hash, recorded_at: Some(rec.recorded_at) };
+        self.buffer.push((rec, env));
+        if self.spill && self.buffer.len() >= SPILL_RECORDS {
+            self.write_chunks()?;
+        }
+        if self.spill && self.held_entries >= INDEX_ENTRIES {
+            self.write_indexes()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the held records as chunks past the head (not yet visible).
+    fn write_chunks(&mut self) -> Result<(), StoreError> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        crate::failpoint::hit("chunks").map_err(|e| self.ledger.write_err(self.buffer.len(), sled::Error::Io(e)))?;
+        let mut batch = sled::Batch::default();
+        let mut start = 0;
+        while start < self.buffer.len() {
+            let mut end = start;
+            let mut bytes = 0;
+            while end < self.buffer.len() && end - start < CHUNK_RECORDS && (end == start || bytes + self.buffer[end].1.len() <= CHUNK_BYTES) {
+                bytes += self.buffer[end].1.len();
+                end += 1;
+            }
+            let part = &self.buffer[start..end];
+            batch.insert(&chunk_key(part[0].0.seq), encode_chunk(part.iter().map(|(_, e)| e.as_slice())));
+            start = end;
+        }
+        let n = self.buffer.len();
+        self.ledger.tree.apply_batch(batch).map_err(|e| self.ledger.write_err(n, e))?;
+        self.written = self.buffer.last().expect("non-empty").0.seq;
+        self.buffer.clear();
+        Ok(())
+    }
+
+    /// Writes the held index entries (after the chunks they point at).
+    fn write_indexes(&mut self) -> Result<(), StoreError> {
+        self.write_chunks()?;
+        let n = self.pending() as usize;
+        let ledger = self.ledger;
+        let mut batch = sled::Batch::default();
+        let mut in_batch = 0;
+        let flush_batch = |batch: &mut sled::Batch, in_batch: &mut usize, force: bool| -> Result<(), StoreError> {
+            if *in_batch > 0 && (force || *in_batch >= INDEX_BATCH) {
+                crate::failpoint::hit("indexes").map_err(|e| ledger.write_err(n, sled::Error::Io(e)))?;
+                ledger.tree.apply_batch(std::mem::take(batch)).map_err(|e| ledger.write_err(n, e))?;
+                *in_batch = 0;
+            }
+            Ok(())
+        };
+        for (uscc, new) in std::mem::take(&mut self.enterprises) {
+            let mut seqs = ledger.enterprise_seqs(&uscc)?;
+            seqs.extend(new);
+            batch.insert(&enterprise_key(&uscc), encode_seq_list(&seqs));
+            in_batch += 1;
+            flush_batch(&mut batch, &mut in_batch, false)?;
+        }
+        for (index, held) in [(keys::REF, std::mem::take(&mut self.refs)), (keys::DUPLICATE, std::mem::take(&mut self.duplicates))] {
+            for (bucket, mut new) in held {
+                let mut entries = ledger.bucket(index, bucket)?;
+                merge(&mut entries, &mut new);
+                batch.insert(&bucket_key(index, bucket), encode_bucket(&entries));
+                in_batch += 1;
+                flush_batch(&mut batch, &mut in_batch, false)?;
+            }
+        }
+        flush_batch(&mut batch, &mut in_batch, true)?;
+        self.held_entries = 0;
+        Ok(())
+    }
+
+    /// Writes what is held, then moves the head and flushes: from here the
+    /// records are acknowledged. Returns the new head.
+    pub fn commit(mut self) -> Result<Head, StoreError> {
+        if self.pending() == 0 {
+            self.done = true;
+            return Ok(self.committed);
+        }
+        let n = self.pending() as usize;
+        self.write_indexes()?;
+        let ledger = self.ledger;
+        crate::failpoint::hit("flush").map_err(|e| ledger.write_err(n, sled::Error::Io(e)))?;
+        ledger.db.flush().map_err(|e| ledger.write_err(n, e))?;
+        crate::failpoint::hit("head").map_err(|e| ledger.write_err(n, sled::Error::Io(e)))?;
+        ledger.tree.insert(keys::HEAD, Ledger::encode_head(&self.tip)?).map_err(|e| ledger.write_err(n, e))?;
+        ledger.db.flush().map_err(|e| ledger.write_err(n, e))?;
+        self.done = true;
+        Ok(self.tip)
+    }
+
+    /// Drops everything pending; what was written past the head is removed.
+    pub fn abort(mut self) -> Result<(), StoreError> {
+        self.done = true;
+        if self.written > self.committed.seq || !self.buffer.is_empty() {
+            self.buffer.clear();
+            self.ledger.discard_after(self.committed.seq)?;
+        }
+        Ok(())
+    }
+
+    /// Ends a dry run (`spill` false): the held records, in seq order;
+    /// nothing was written and nothing is.
+    pub fn into_held(mut self) -> Vec<Record> {
+        self.done = true;
+        debug_assert!(!self.spill, "a spilling append is committed or aborted");
+        std::mem::take(&mut self.buffer).into_iter().map(|(r, _)| r).collect()
+    }
+
+    /// The pending record at `seq` (> the committed head), if any.
+    pub fn pending_record(&self, seq: Seq) -> Result<Option<Record>, StoreError> {
+        if seq <= self.committed.seq || seq > self.tip.seq {
+            return Ok(None);
+        }
+        if seq > self.written {
+            return Ok(Some(self.buffer[(seq.0 - self.written.0 - 1) as usize].0.clone()));
+        }
+        self.ledger.record_any(seq)
+    }
+
+    /// The seq of the fact with ref `reference`, committed or pending.
+    pub fn seq_of_ref(&self, reference: &str) -> Result<Option<Seq>, StoreError> {
+        let slot = ref_slot(reference);
+        for seq in self.held(&self.refs, slot) {
+            if self.pending_record(seq)?.is_some_and(|r| r.fact.reference == reference) {
+                return Ok(Some(seq));
+            }
+        }
+        self.ledger.seq_of_ref_upto(reference, self.tip.seq)
+    }
+
+    /// The fact with ref `reference`, committed or pending.
+    pub fn record_by_ref(&self, reference: &str) -> Result<Option<Record>, StoreError> {
+        match self.seq_of_ref(reference)? {
+            None => Ok(None),
+            Some(s) if s > self.committed.seq => self.pending_record(s),
+            Some(s) => self.ledger.record_any(s),
+        }
+    }
+
+    fn held(&self, map: &HashMap<u16, Vec<(u64, Seq)>>, slot: Slot) -> Vec<Seq> {
+        map.get(&slot.bucket).map(|v| v.iter().filter(|(h, _)| *h == slot.hash).map(|(_, s)| *s).collect()).unwrap_or_default()
+    }
+
+    /// A fact of enterprise `uscc` and kind `kind`, committed or pending,
+    /// whose ref has the same probable-duplicate key as `reference`.
+    pub fn probable_duplicate(&self, uscc: &Uscc, kind: Kind, reference: &str) -> Result<Option<Record>, StoreError> {
+        let slot = duplicate_slot_of(uscc.as_bytes(), kind.name(), reference);
+        let mut seqs = self.held(&self.duplicates, slot);
+        seqs.extend(self.ledger.candidates(keys::DUPLICATE, slot, self.tip.seq)?);
+        let key = model::ref_key(reference);
+        for seq in seqs {
+            let rec = match self.pending_record(seq)? {
+                Some(r) => r,
+                None => self.ledger.record_any(seq)?.ok_or_else(|| StoreError::Inconsistent(format!("duplicate index points at missing seq {seq}")))?,
+            };
+            if rec.fact.enterprise == *uscc && rec.fact.kind() == kind && model::ref_key(&rec.fact.reference) == key {
+                return Ok(Some(rec));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The enterprise's records, committed then pending, in seq order.
+    pub fn enterprise_records(&self, uscc: &Uscc) -> Result<Vec<Record>, StoreError> {
+        let mut seqs = self.ledger.enterprise_seqs(uscc)?;
+        seqs.retain(|s| *s <= self.tip.seq);
+        let (done, pending): (Vec<Seq>, Vec<Seq>) = seqs.into_iter().partition(|s| *s <= self.written);
+        let mut out = self.ledger.records_at(&done)?;
+        for s in pending.into_iter().chain(self.enterprises.get(uscc).into_iter().flatten().copied()) {
+            if let Some(r) = self.pending_record(s)? {
+                out.push(r);
+            }
+        }
+        out.sort_by_key(|r| r.seq);
+        out.dedup_by_key(|r| r.seq);
+        Ok(out)
+    }
+}
+
+impl Drop for Appender<'_> {
+    fn drop(&mut self) {
+        if !self.done && self.written > self.committed.seq {
+            // Best effort: the next open discards it anyway.
+            let _ = self.ledger.discard_after(self.committed.seq);
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! Reads: records by seq, by ref and by enterprise, and scans in seq order.
+//! Every public read is bounded by the committed head; the `*_upto` forms
+//! take the bound explicitly (an import reads its own pending records).
+
+use crate::codec::{decode_bucket, decode_chunk, decode_seq_list};
+use crate::index::{ref_slot, Slot};
+use crate::keys::{self, bucket_key, chunk_key, enterprise_key};
+use crate::{Ledger, StoreError};
+use model::fact::Kind;
+use model::{Record, Seq, Timestamp, Uscc};
+use std::collections::BTreeMap;
+
+/// A chunk read from the tree: its first seq and value.
+pub(crate) struct Chunk {
+    pub first: Seq,
+    pub value: sled::IVec,
+}
+
+impl Chunk {
+
+    pub fn envelopes(&self) -> Result<Vec<&[u8]>, StoreError> {
+        decode_chunk(&self.value).map_err(|source| StoreError::Corrupt { key: keys::describe(&chunk_key(self.first)), source })
+    }
+
+    /// The stored envelope of `seq`, if this chunk holds it.
+    pub fn envelope(&self, seq: Seq) -> Result<Option<&[u8]>, StoreError> {
+        if seq < self.first {
+            return Ok(None);
+        }
+        Ok(self.envelopes()?.get((seq.0 - self.first.0) as usize).copied())
+    }
+}
+
+impl Ledger {
+    /// The chunk that would hold `seq` (the last chunk starting at or before it).
+    pub(crate) fn chunk_at(&self, seq: Seq) -> Result<Option<Chunk>, StoreError> {
+        match self.tree.range(chunk_key(Seq(1))..=chunk_key(seq)).next_back().transpose()? {
+            None => Ok(None),
+            Some((k, value)) => {
+                let first = keys::seq_of_chunk_key(&k).ok_or_else(|| StoreError::Inconsistent("malformed chunk key".into()))?;
+                Ok(Some(Chunk { first, value }))
+            }
+        }
+    }
+
+    /// The stored envelope of `seq`, committed or not.
+    pub(crate) fn envelope_of(&self, seq: Seq) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.chunk_at(seq)? {
+            None => Ok(None),
+            Some(c) => Ok(c.envelope(seq)?.map(|e| e.to_vec())),
+        }
+    }
+
+    /// Decodes a stored record of any format. A format-1 change, correction
+    /// or partial revocation is typed by its target's kind, read through the
+    /// ref index (a target is earlier, and never itself such a correction).
+    pub(crate) fn decode_record(&self, seq: Seq, v: &[u8]) -> Result<Record, StoreError> {
+        let corrupt = |source| StoreError::Corrupt { key: format!("record seq {seq}"), source };
+        let decoded = Record::decode_any(v).map_err(corrupt)?;
+        let target_kind = match decoded.needs_target() {
+            None => None,
+            Some(target) => self.kind_of_ref(target, Seq(seq.0.saturating_sub(1)))?,
+        };
+        let rec = decoded.into_record(target_kind).map_err(corrupt)?;
+        if rec.seq != seq {
+            return Err(StoreError::Inconsistent(format!("the record stored as seq {seq} says it is seq {}", rec.seq)));
+        }
+        Ok(rec)
+    }
+
+    fn kind_of_ref(&self, reference: &str, upto: Seq) -> Result<Option<Kind>, StoreError> {
+        match self.seq_of_ref_upto(reference, upto)? {
+            None => Ok(None),
+            Some(s) => {
+                let v = self.envelope_of(s)?.ok_or_else(|| StoreError::Inconsistent(format!("ref index points at missing seq {s}")))?;
+                Ok(Some(Record::decode(&v).map_err(|source| StoreError::Corrupt { key: format!("record seq {s}"), source })?.fact.kind()))
+            }
+        }
+    }
+
+    /// The record at `seq`, committed or not (`None` past the last chunk).
+    pub(crate) fn record_any(&self, seq: Seq) -> Result<Option<Record>, StoreError> {
+        self.envelope_of(seq)?.map(|v| self.decode_record(seq, &v)).transpose()
+    }
+
+    /// The record at `seq`, if it is committed.
+    pub fn record(&self, seq: Seq) -> Result<Option<Record>, StoreError> {
+        if seq.0 == 0 || seq > self.head()?.seq {
+            return Ok(None);
+        }
+        self.record_any(seq)
+    }
+
+    /// The entries of a bucket (sorted by hash, then seq).
+    pub(crate) fn bucket(&self, index: u8, bucket: u16) -> Result<Vec<(u64, Seq)>, StoreError> {
+        let k = bucket_key(index, bucket);
+        match self.tree.get(k)? {
+            None => Ok(Vec::new()),
+            Some(v) => decode_bucket(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source }),
+        }
+    }
+
+    /// Seqs ≤ `upto` in the bucket entries of `slot`.
+    pub(crate) fn candidates(&self, index: u8, slot: Slot, upto: Seq) -> Result<Vec<Seq>, StoreError> {
+        let entries = self.bucket(index, slot.bucket)?;
+        let from = entries.partition_point(|(h, _)| *h < slot.hash);
+        Ok(entries[from..].iter().take_while(|(h, _)| *h == slot.hash).map(|(_, s)| *s).filter(|s| *s <= upto).collect())
+    }
+
+    /// The seq of the fact whose ref is `reference`, among seqs ≤ `upto`.
+    pub(crate) fn seq_of_ref_upto(&self, reference: &str, upto: Seq) -> Result<Option<Seq>, StoreError> {
+        for seq in self.candidates(keys::REF, ref_slot(reference), upto)? {
+            let v = self.envelope_of(seq)?.ok_or_else(|| StoreError::Inconsistent(format!("ref index points at missing seq {seq}")))?;
+            // A format-1 record is read without its target's kind: only its ref matters here.
+            let same = match Record::decode_any(&v).map_err(|source| StoreError::Corrupt { key: format!("record seq {seq}"), source })? {
+                model::Decoded::Current(r) => r.fact.reference == reference,
+                model::Decoded::Format1(r) => r.fact.reference == reference,
+            };
+            if same {
+                return Ok(Some(seq));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The seq of the committed fact whose ref is `reference`.
+    pub fn seq_of_ref(&self, reference: &str) -> Result<Option<Seq>, StoreError> {
+        self.seq_of_ref_upto(reference, self.head()?.seq)
+    }
+
+    /// The committed record whose fact has ref `reference`.
+    pub fn record_by_ref(&self, reference: &str) -> Result<Option<Record>, StoreError> {
+        match self.seq_of_ref(reference)? {
+            None => Ok(None),
+            Some(seq) => self.record_any(seq),
+        }
+    }
+
+    /// The enterprise's seqs, committed or not, ascending.
+    pub(crate) fn enterprise_seqs(&self, uscc: &Uscc) -> Result<Vec<Seq>, StoreError> {
+        let k = enterprise_key(uscc);
+        match self.tree.get(k)? {
+            None => Ok(Vec::new()),
+            Some(v) => decode_seq_list(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source }),
+        }
+    }
+
+    /// The records at `seqs` (ascending), reading each chunk once.
+    pub(crate) fn records_at(&self, seqs: &[Seq]) -> Result<Vec<Record>, StoreError> {
+        let mut out = Vec::with_capacity(seqs.len());
+        let mut chunk: Option<Chunk> = None;
+        for &seq in seqs {
+            let hit = match &chunk {
+                Some(c) => c.first <= seq && c.envelope(seq)?.is_some(),
+                None => false,
+            };
+            if !hit {
+                chunk = self.chunk_at(seq)?;
+            }
+            let env = match &chunk {
+                Some(c) => c.envelope(seq)?,
+                None => None,
+            }
+            .ok_or_else(|| StoreError::Inconsistent(format!("the enterprise index points at missing seq {seq}")))?;
+            out.push(self.decode_record(seq, env)?);
+        }
+        Ok(out)
+    }
+
+    /// One enterprise's records with seq ≤ `upto`, in seq order: its seq
+    /// list, then the chunks that hold them.
+    pub fn enterprise_records(&self, uscc: &Uscc, upto: Seq) -> Result<Vec<Record>, StoreError> {
+        let upto = upto.min(self.head()?.seq);
+        let mut seqs = self.enterprise_seqs(uscc)?;
+        seqs.retain(|s| *s <= upto);
+        let records = self.records_at(&seqs)?;
+        if let Some(r) = records.iter().find(|r| r.fact.enterprise != *uscc) {
+            return Err(StoreError::Inconsistent(format!("the enterprise index of {uscc} lists seq {}, a fact of {}", r.seq, r.fact.enterprise)));
+        }
+        Ok(records)
+    }
+
+    /// Whether the ledger holds any committed fact of this enterprise.
+    pub fn has_enterprise(&self, uscc: &Uscc) -> Result<bool, StoreError> {
+        let head = self.head()?.seq;
+        Ok(self.enterprise_seqs(uscc)?.first().is_some_and(|s| *s <= head))
+    }
+
+    /// Every enterprise with a committed fact, in USCC order, with its
+    /// records of seq ≤ `upto`; memory holds one enterprise at a time.
+    pub fn enterprises(&self, upto: Seq) -> impl Iterator<Item = Result<(Uscc, Vec<Record>), StoreError>> + '_ {
+        let prefix = [keys::ENTERPRISE];
+        self.tree.scan_prefix(prefix).filter_map(move |kv| {
+            let step = || -> Result<Option<(Uscc, Vec<Record>)>, StoreError> {
+                let (k, v) = kv?;
+                let uscc = std::str::from_utf8(&k[1..])
+                    .ok()
+                    .and_then(|s| Uscc::parse(s).ok())
+                    .ok_or_else(|| StoreError::Inconsistent(format!("malformed enterprise index key {}", keys::describe(&k))))?;
+                let mut seqs = decode_seq_list(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source })?;
+                seqs.retain(|s| *s <= upto);
+                if seqs.is_empty() {
+                    return Ok(None);
+                }
+                Ok(Some((uscc, self.records_at(&seqs)?)))
+            };
+            step().transpose()
+        })
+    }
+
+    /// Every record with seq ≤ `upto`, grouped by enterprise.
+    pub fn all_by_enterprise(&self, upto: Seq) -> Result<BTreeMap<Uscc, Vec<Record>>, StoreError> {
+        let upto = upto.min(self.head()?.seq);
+        self.enterprises(upto).collect()
+    }
+
+    /// Committed records with `from` ≤ seq ≤ `to`, in order, each with its
+    /// stored envelope (verbatim, in the record's own format).
+    pub fn scan_stored(&self, from: Seq, to: Seq) -> impl Iterator<Item = Result<(Record, Vec<u8>), StoreError>> + '_ {
+        let to = match self.head() {
+            Ok(h) => Ok(to.min(h.seq)),
+            Err(e) => Err(e),
+        };
+        ChunkWalk { ledger: self, next: Seq(from.0.max(1)), to, pending: Vec::new() }
+    }
+
+    /// Committed records with `from` ≤ seq ≤ `to`, in order.
+    pub fn scan(&self, from: Seq, to: Seq) -> impl Iterator<Item = Result<Record, StoreError>> + '_ {
+        self.scan_stored(from, to).map(|r| r.map(|(rec, _)| rec))
+    }
+
+    /// The last seq recorded at or before `t` (0 when none): a binary search
+    /// over seq, as recorded times never decrease along the ledger.
+    pub fn seq_at_time(&self, t: Timestamp) -> Result<Seq, StoreError> {
+        let head = self.head()?;
+        let (mut lo, mut hi) = (0u64, head.seq.0);
+        while lo < hi {
+            let mid = lo + (hi - lo).div_ceil(2);
+            let rec = self.record_any(Seq(mid))?.ok_or_else(|| StoreError::Inconsistent(format!("seq {mid} is missing below the head")))?;
+            if rec.recorded_at <= t {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        Ok(Seq(lo))
+    }
+}
+
+/// Walks chunks in seq order, yielding each record once.
+struct ChunkWalk<'l> {
+    ledger: &'l Ledger,
+    next: Seq,
+    to: Result<Seq, StoreError>,
+    /// Decoded records of the current chunk not yet yielded, last first.
+    pending: Vec<(Record, Vec<u8>)>,
+}
+
+impl Iterator for ChunkWalk<'_> {
+    type Item = Result<(Record, Vec<u8>), StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let to = match &self.to {
+            Ok(to) => *to,
+            Err(_) => return Some(Err(std::mem::replace(&mut self.to, Ok(Seq(0))).err()?)),
+        };
+        if let Some(r) = self.pending.pop() {
+            return Some(Ok(r));
+        }
+        if self.next > to {
+            return None;
+        }
+        let load = || -> Result<Vec<(Record, Vec<u8>)>, StoreError> {
+            let chunk = self.ledger.chunk_at(self.next)?.ok_or_else(|| StoreError::Inconsistent(format!("seq {} is missing below the head", self.next)))?;
+            let mut out = Vec::new();
+            for (i, env) in chunk.envelopes()?.into_iter().enumerate() {
+                let seq = Seq(chunk.first.0 + i as u64);
+                if seq >= self.next && seq <= to {
+                    out.push((self.ledger.decode_record(seq, env)?, env.to_vec()));
+                }
+            }
+            if out.is_empty() {
+                return Err(StoreError::Inconsistent(format!("seq {} is missing below the head", self.next)));
+            }
+            Ok(out)
+        };
+        match load() {
+            Err(e) => {
+                self.to = Ok(Seq(0));
+                Some(Err(e))
+            }
+            Ok(mut recs) => {
+                self.next = Seq(recs.last().expect("non-empty").0.seq.0 + 1);
+                recs.reverse();
+                self.pending = recs;
+                self.pending.pop().map(Ok)
+            }
+        }
+    }
+}

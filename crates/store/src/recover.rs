@@ -1,0 +1,82 @@
+//! Recovery: what an interrupted or abandoned import left past the head
+//! (chunks, and index entries pointing at them) is discarded. Chunks are
+//! always written before the index entries that point at them, and removed
+//! after them, so the orphans' chunks say which entries to remove.
+
+use crate::codec::{encode_bucket, encode_seq_list};
+use crate::index::{duplicate_slot_of, ref_slot};
+use crate::keys::{self, bucket_key, chunk_key, enterprise_key};
+use crate::{Ledger, StoreError};
+use model::{Decoded, Record, Seq, Uscc};
+use std::collections::{BTreeMap, BTreeSet};
+
+impl Ledger {
+    /// Discards everything past the committed head, if anything is there
+    /// (one range probe when nothing is).
+    pub(crate) fn discard_uncommitted(&self) -> Result<(), StoreError> {
+        let head = self.head()?.seq;
+        if self.tree.range(chunk_key(Seq(head.0 + 1))..=chunk_key(Seq(u64::MAX))).next().is_some() {
+            self.discard_after(head)?;
+        }
+        Ok(())
+    }
+
+    /// Removes the chunks after `head` and every index entry past it, then flushes.
+    pub(crate) fn discard_after(&self, head: Seq) -> Result<(), StoreError> {
+        let mut enterprises: BTreeSet<Uscc> = BTreeSet::new();
+        let mut buckets: BTreeSet<(u8, u16)> = BTreeSet::new();
+        let mut chunk_keys = Vec::new();
+        for kv in self.tree.range(chunk_key(Seq(head.0 + 1))..=chunk_key(Seq(u64::MAX))) {
+            let (k, _) = kv?;
+            chunk_keys.push(k);
+        }
+        for k in &chunk_keys {
+            let first = keys::seq_of_chunk_key(k).ok_or_else(|| StoreError::Inconsistent("malformed chunk key".into()))?;
+            let chunk = self.chunk_at(first)?.ok_or_else(|| StoreError::Inconsistent("chunk vanished during recovery".into()))?;
+            for (i, env) in chunk.envelopes()?.into_iter().enumerate() {
+                let seq = Seq(first.0 + i as u64);
+                // Identity only: a format-1 correction's target may already be gone.
+                let corrupt = |source| StoreError::Corrupt { key: format!("record seq {seq}"), source };
+                let (uscc, reference, kind) = match Record::decode_any(env).map_err(corrupt)? {
+                    Decoded::Current(r) => (r.fact.enterprise, r.fact.reference.clone(), r.fact.kind()),
+                    Decoded::Format1(r) => (r.fact.enterprise, r.fact.reference.clone(), r.fact.body.kind()),
+                };
+                enterprises.insert(uscc);
+                buckets.insert((keys::REF, ref_slot(&reference).bucket));
+                buckets.insert((keys::DUPLICATE, duplicate_slot_of(uscc.as_bytes(), kind.name(), &reference).bucket));
+            }
+        }
+        let mut batch = sled::Batch::default();
+        for uscc in &enterprises {
+            let mut seqs = self.enterprise_seqs(uscc)?;
+            seqs.retain(|s| *s <= head);
+            if seqs.is_empty() {
+                batch.remove(&enterprise_key(uscc));
+            } else {
+                batch.insert(&enterprise_key(uscc), encode_seq_list(&seqs));
+            }
+        }
+        let mut touched: BTreeMap<(u8, u16), Vec<(u64, Seq)>> = BTreeMap::new();
+        for &(index, bucket) in &buckets {
+            let mut e = self.bucket(index, bucket)?;
+            e.retain(|(_, s)| *s <= head);
+            touched.insert((index, bucket), e);
+        }
+        for ((index, bucket), e) in touched {
+            if e.is_empty() {
+                batch.remove(&bucket_key(index, bucket));
+            } else {
+                batch.insert(&bucket_key(index, bucket), encode_bucket(&e));
+            }
+        }
+        self.tree.apply_batch(batch)?;
+        self.db.flush()?;
+        let mut batch = sled::Batch::default();
+        for k in chunk_keys {
+            batch.remove(k);
+        }
+        self.tree.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,120 @@
+//! `verify`: every record decodes, seqs are gapless, each hash matches its
+//! content and links to the one before, recorded time never goes back, and
+//! the head and the three indexes hold exactly the ledger's records.
+//!
+//! The indexes are checked without a lookup per record: each side (the
+//! records, and each index's entries) is folded into a multiset digest (a
+//! count and a wrapping sum of a 128-bit hash of each entry), which agree
+//! only when both hold the same entries. Memory stays constant.
+
+use crate::codec::{decode_bucket, decode_seq_list};
+use crate::index::{duplicate_slot, ref_slot, Slot};
+use crate::keys::{self, bucket_key};
+use crate::{Ledger, StoreError};
+use model::record::GENESIS_HASH;
+use model::{Seq, Uscc};
+use std::hash::{Hash, Hasher};
+
+/// A multiset digest: entries counted and their hashes summed.
+#[derive(Default, PartialEq, Eq, Debug)]
+struct Digest {
+    count: u64,
+    sum: u128,
+}
+
+impl Digest {
+    fn add(&mut self, entry: impl Hash) {
+        // Both sides are folded in one process: the hash need not be stable.
+        let mut a = std::collections::hash_map::DefaultHasher::new();
+        entry.hash(&mut a);
+        let lo = a.finish();
+        1u8.hash(&mut a);
+        let hi = a.finish();
+        self.count += 1;
+        self.sum = self.sum.wrapping_add((u128::from(hi) << 64) | u128::from(lo));
+    }
+}
+
+impl Ledger {
+    /// Checks the whole ledger; returns the number of records checked.
+    pub fn verify(&self) -> Result<u64, StoreError> {
+        let head = self.head()?;
+        let mut prev = GENESIS_HASH;
+        let mut n = 0u64;
+        let mut last_time = None;
+        let (mut by_enterprise, mut by_ref, mut by_dup) = (Digest::default(), Digest::default(), Digest::default());
+        for rec in self.scan(Seq(1), head.seq) {
+            let rec = rec?;
+            n += 1;
+            if rec.seq != Seq(n) {
+                return Err(StoreError::Inconsistent(format!("expected seq {n}, found {}", rec.seq)));
+            }
+            if rec.prev_hash != prev || !rec.hash_is_valid() {
+                return Err(StoreError::Inconsistent(format!("the hash chain is broken at seq {n}: the record was altered")));
+            }
+            // Recorded time never goes backwards along the ledger.
+            if last_time.is_some_and(|t| rec.recorded_at < t) {
+                return Err(StoreError::Inconsistent(format!("recorded time goes backwards at seq {n}")));
+            }
+            last_time = Some(rec.recorded_at);
+            by_enterprise.add((rec.fact.enterprise, rec.seq));
+            let Slot { bucket, hash } = ref_slot(&rec.fact.reference);
+            by_ref.add((bucket, hash, rec.seq));
+            let Slot { bucket, hash } = duplicate_slot(&rec.fact);
+            by_dup.add((bucket, hash, rec.seq));
+            prev = rec.hash;
+        }
+        if n != head.seq.0 || prev != head.hash {
+            return Err(StoreError::Inconsistent(format!("head says seq {}, found {n} records", head.seq)));
+        }
+        // The head's recorded time bounds every later import: it must be the last record's.
+        if head.recorded_at != last_time {
+            return Err(StoreError::Inconsistent(format!(
+                "the head's recorded time {} is not the last record's {}",
+                head.recorded_at.map(|t| t.to_string()).unwrap_or_else(|| "none".into()),
+                last_time.map(|t| t.to_string()).unwrap_or_else(|| "none".into())
+            )));
+        }
+        if self.enterprise_digest()? != by_enterprise {
+            return Err(StoreError::Inconsistent("the enterprise index does not list exactly the ledger's records".into()));
+        }
+        if self.bucket_digest(keys::REF)? != by_ref {
+            return Err(StoreError::Inconsistent("the ref index does not hold exactly the ledger's records".into()));
+        }
+        if self.bucket_digest(keys::DUPLICATE)? != by_dup {
+            return Err(StoreError::Inconsistent("the duplicate index does not hold exactly the ledger's records".into()));
+        }
+        Ok(n)
+    }
+
+    fn enterprise_digest(&self) -> Result<Digest, StoreError> {
+        let mut d = Digest::default();
+        for kv in self.tree.scan_prefix([keys::ENTERPRISE]) {
+            let (k, v) = kv?;
+            let uscc = std::str::from_utf8(&k[1..])
+                .ok()
+                .and_then(|s| Uscc::parse(s).ok())
+                .ok_or_else(|| StoreError::Inconsistent(format!("malformed enterprise index key {}", keys::describe(&k))))?;
+            for seq in decode_seq_list(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source })? {
+                d.add((uscc, seq));
+            }
+        }
+        Ok(d)
+    }
+
+    fn bucket_digest(&self, index: u8) -> Result<Digest, StoreError> {
+        let mut d = Digest::default();
+        for kv in self.tree.scan_prefix([index]) {
+            let (k, v) = kv?;
+            if k.len() != 3 {
+                return Err(StoreError::Inconsistent(format!("malformed index key {}", keys::describe(&k))));
+            }
+            let bucket = u16::from_be_bytes([k[1], k[2]]);
+            debug_assert_eq!(bucket_key(index, bucket).as_slice(), k.as_ref());
+            for (hash, seq) in decode_bucket(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source })? {
+                d.add((bucket, hash, seq));
+            }
+        }
+        Ok(d)
+    }
+}
