@@ -335,3 +335,58 @@ impl Ledger {
         Ok(n)
     }
 }
+
+// ---------------------------------------------------------------------------
+// Archive support (issue 7, item 5: export and restore; used by the `archive`
+// crate). The whole surface is these two methods: a new layout re-implements
+// them and nothing else changes for export, restore or `verify --archive`.
+// ---------------------------------------------------------------------------
+impl Ledger {
+    /// Records with `from` ≤ seq ≤ `to`, in seq order, each with its stored
+    /// envelope exactly as stored (record format 1 or 2, docs/FORMAT.md).
+    /// The envelope is what an export keeps: a format-1 record's chain hash
+    /// is over its format-1 bytes, so only those bytes restore it.
+    pub fn stored_records(&self, from: Seq, to: Seq) -> impl Iterator<Item = Result<(Record, Vec<u8>), StoreError>> + '_ {
+        let range = if to < from { None } else { Some(self.tree.range(record_key(from)..=record_key(to))) };
+        range.into_iter().flatten().map(|kv| {
+            let (k, v) = kv?;
+            let rec = self.decode_record(&k, &v)?;
+            Ok((rec, v.to_vec()))
+        })
+    }
+
+    /// Appends records restored from an archive, verbatim: each `(record,
+    /// envelope)` must continue the chain (seq = head + 1, prev_hash = the
+    /// head's hash), and `envelope` is written as the stored value unchanged,
+    /// under the same keys as [`Ledger::append`] (record, ref index,
+    /// enterprise index, head). One atomic batch and one flush per call; the
+    /// caller has verified that each envelope decodes to its record and
+    /// calls this once per chunk. Errors: [`StoreError::Inconsistent`] when
+    /// a record does not continue the chain (nothing is written), otherwise
+    /// as [`Ledger::append`].
+    pub fn restore(&self, batch: Vec<(Record, Vec<u8>)>) -> Result<(), StoreError> {
+        let _guard = self.append_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut head = self.head()?;
+        let mut sled_batch = sled::Batch::default();
+        let n = batch.len();
+        for (rec, stored) in batch {
+            if rec.seq.0 != head.seq.0 + 1 || rec.prev_hash != head.hash {
+                return Err(StoreError::Inconsistent(format!(
+                    "restored record seq {} does not continue the ledger at head seq {}",
+                    rec.seq, head.seq
+                )));
+            }
+            sled_batch.insert(&record_key(rec.seq), stored);
+            sled_batch.insert(ref_key(&rec.fact.reference), &keys::encode_seq(rec.seq));
+            sled_batch.insert(&enterprise_key(&rec.fact.enterprise, rec.seq), &[]);
+            head = Head { seq: rec.seq, hash: rec.hash, recorded_at: Some(rec.recorded_at) };
+        }
+        if n == 0 {
+            return Ok(());
+        }
+        sled_batch.insert(keys::HEAD, envelope::encode(HEAD_MAGIC, HEAD_VERSION, &head).map_err(StoreError::Encode)?);
+        self.tree.apply_batch(sled_batch).map_err(|e| self.write_err(n, e))?;
+        self.db.flush().map_err(|e| self.write_err(n, e))?;
+        Ok(())
+    }
+}
