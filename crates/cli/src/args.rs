@@ -39,8 +39,12 @@ pub enum Command {
     WhatIf(WhatIfArgs),
     /// The enterprise's whole file (一企一档): identity, licences, facts with their corrections, decisions, grade history.
     Dossier(DossierArgs),
-    /// Check every record: decoding, gapless seqs, the hash chain and both indexes.
+    /// Check every record: decoding, gapless seqs, the hash chain and both indexes; or, with --archive, an export on its own.
     Verify(VerifyArgs),
+    /// Write the whole ledger as a JSON Lines archive: every record with its seq, recorded time and chain hash.
+    Export(ExportArgs),
+    /// Rebuild a new ledger from an archive, verified whole first, ending at the same head hash.
+    Restore(RestoreArgs),
     /// List the shipped rule sets with their effective dates and SHA-256.
     Rules(RulesArgs),
     /// Convert a ledger written by credit-ledger 0.2 or earlier (storage layout 1) into a new directory in today's layout, record for record.
@@ -124,6 +128,9 @@ pub struct GradeAllArgs {
 
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
+    /// Check this archive (an `export`) instead of a ledger: no --ledger, no sled, nothing written (`-` = stdin).
+    #[arg(long, value_name = "FILE")]
+    pub archive: Option<String>,
     /// Output format (json: README "verify --format json").
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
@@ -218,4 +225,18 @@ pub struct DossierArgs {
     pub as_of: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The archive to write (whole or not at all); `-` writes stdout.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// The archive to restore from (a file: it is read twice, to verify it whole before appending).
+    #[arg(value_name = "FILE")]
+    pub file: String,
 }

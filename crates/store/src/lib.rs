@@ -23,7 +23,7 @@ mod verify;
 
 use model::envelope::{self, EnvelopeError};
 use model::record::GENESIS_HASH;
-use model::{Seq, Timestamp};
+use model::{Record, Seq, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -199,5 +199,31 @@ fn open_error(dir: &Path, e: sled::Error) -> StoreError {
             path,
             message: format!("{e}; if the directory was damaged, restore it from an export (`credit-ledger restore`, see the README's \"Durability and recovery\")"),
         }
+    }
+}
+
+// Archive support (issue 7, item 5: export and restore; used by the `archive` crate).
+impl Ledger {
+    /// Committed records with `from` ≤ seq ≤ `to`, in seq order, each with
+    /// its envelope exactly as stored (record format 1 or 2, docs/FORMAT.md):
+    /// a format-1 record's chain hash is over its format-1 bytes, so only
+    /// those bytes restore it.
+    pub fn stored_records(&self, from: Seq, to: Seq) -> impl Iterator<Item = Result<(Record, Vec<u8>), StoreError>> + '_ {
+        self.scan_stored(from, to)
+    }
+
+    /// Appends records restored from an archive, verbatim, as one commit:
+    /// each must continue the chain ([`Appender::push_stored`]); on
+    /// [`StoreError::Discontinuous`] nothing of the batch is kept.
+    pub fn restore(&self, batch: Vec<(Record, Vec<u8>)>) -> Result<(), StoreError> {
+        let mut a = self.appender(true)?;
+        for (rec, envelope) in batch {
+            if let Err(e) = a.push_stored(rec, envelope) {
+                a.abort()?;
+                return Err(e);
+            }
+        }
+        a.commit()?;
+        Ok(())
     }
 }

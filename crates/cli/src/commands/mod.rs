@@ -1,6 +1,7 @@
 //! Each command turns validated arguments into library calls.
 
 mod appeal;
+mod archive;
 mod grade;
 mod fresh;
 mod import;
@@ -26,7 +27,12 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Diff(a) => appeal::diff(&dir, a),
         Command::WhatIf(a) => appeal::what_if(&dir, a),
         Command::Dossier(a) => appeal::dossier(&dir, a),
-        Command::Verify(a) => verify(&dir, a),
+        Command::Verify(a) => match a.archive {
+            Some(file) => archive::verify(&file, a.format),
+            None => verify(&dir, a),
+        },
+        Command::Export(a) => archive::export(&dir, a),
+        Command::Restore(a) => archive::restore(&dir, a),
         Command::Rules(a) => list_rules(a),
         Command::Migrate(a) => migrate::run(a),
     }

@@ -1,0 +1,180 @@
+//! `export FILE`, `restore FILE` and `verify --archive FILE` (issue 7,
+//! item 5; README "Durability and recovery"). The archive format and its
+//! checks live in the `archive` crate.
+
+use super::{hex, open_existing};
+use crate::args::{ExportArgs, ReportFormat, RestoreArgs};
+use crate::error::{CliError, CliResult};
+use archive::{ArchiveError, ArchiveSummary};
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Seek};
+use std::path::{Path, PathBuf};
+use store::Ledger;
+
+/// `export FILE`: the whole ledger as an archive; a file is written whole
+/// or not at all (a temporary sibling, synced, then renamed).
+pub fn export(dir: &Path, a: ExportArgs) -> CliResult {
+    let ledger = open_existing(dir)?;
+    if a.file == "-" {
+        let mut out = BufWriter::new(std::io::stdout().lock());
+        let s = archive::export(&ledger, &mut out).map_err(failed)?;
+        eprintln!("exported {} records from {}; head seq {} hash {}", s.records, dir.display(), s.head.seq, hex(&s.head.hash));
+        return Ok(());
+    }
+    let path = Path::new(&a.file);
+    let s = write_atomically(path, |w| archive::export(&ledger, w))?;
+    println!("exported {} records from {} to {}; head seq {} hash {}", s.records, dir.display(), path.display(), s.head.seq, hex(&s.head.hash));
+    Ok(())
+}
+
+/// `restore FILE`: a new ledger at DIR from an archive. Refuses an existing
+/// ledger or a non-empty directory, and an archive that fails verification
+/// (exit 2, nothing created). The archive is verified whole, then restored
+/// into a temporary sibling directory that is renamed to DIR once the
+/// restored ledger verifies: a ledger appears at DIR whole or not at all.
+pub fn restore(dir: &Path, a: RestoreArgs) -> CliResult {
+    if a.file == "-" {
+        return Err(CliError::Rejected("restore reads its archive twice (verified whole first, then appended): give a file, not -".into()));
+    }
+    check_new_ledger(dir)?;
+    let mut file = File::open(&a.file).map_err(|e| CliError::Rejected(format!("cannot read {}: {e}", a.file)))?;
+    let verified = archive::verify_archive(BufReader::new(&file))
+        .map_err(|e| CliError::Rejected(format!("{}: {e}; nothing was restored", a.file)))?;
+    let (parent, name) = split(dir)?;
+    std::fs::create_dir_all(&parent).map_err(|e| CliError::Failed(format!("cannot create {}: {e}", parent.display())))?;
+    let staging = parent.join(format!(".{name}.restoring-{}", std::process::id()));
+    let restored = file
+        .rewind()
+        .map_err(|e| ArchiveError::Read { line: 0, message: format!("cannot rewind: {e}") })
+        .and_then(|()| {
+            let ledger = Ledger::open(&staging)?;
+            archive::restore_verified(BufReader::new(&file), &ledger, &verified)
+            // The ledger is closed here, before the rename.
+        })
+        .map_err(|e| format!("{e}"))
+        .and_then(|s| std::fs::rename(&staging, dir).map(|()| s).map_err(|e| format!("cannot move the restored ledger into place: {e}")));
+    let s = restored.map_err(|e| {
+        let _ = std::fs::remove_dir_all(&staging);
+        CliError::Failed(format!("restore into {} failed: {e}; nothing was restored", dir.display()))
+    })?;
+    // The rename is durable once the parent directory is.
+    File::open(&parent).and_then(|d| d.sync_all()).map_err(|e| CliError::Failed(format!("cannot sync {}: {e}", parent.display())))?;
+    println!(
+        "restored {} records ({} in record format 1) into {}; head seq {} hash {}",
+        s.records,
+        s.format1,
+        dir.display(),
+        s.head.seq,
+        hex(&s.head.hash)
+    );
+    Ok(())
+}
+
+/// `verify --archive FILE`: the archive checked on its own (no ledger, no
+/// sled, nothing written). Exit 1 when it is damaged, naming the first bad
+/// line and seq; with `--format json`, one object on stdout either way.
+pub fn verify(file: &str, format: ReportFormat) -> CliResult {
+    let reader: Box<dyn BufRead> = if file == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(BufReader::new(File::open(file).map_err(|e| CliError::Rejected(format!("cannot read {file}: {e}")))?))
+    };
+    match (format, archive::verify_archive(reader)) {
+        (ReportFormat::Table, Ok(s)) => {
+            println!(
+                "archive {file}: {} records verified ({} in record format 1); head seq {} hash {}",
+                s.records,
+                s.format1,
+                s.head.seq,
+                hex(&s.head.hash)
+            );
+            Ok(())
+        }
+        (ReportFormat::Json, Ok(s)) => {
+            println!("{}", summary_json(file, &s));
+            Ok(())
+        }
+        (ReportFormat::Table, Err(e)) => Err(CliError::Failed(format!("archive {file}: {e}"))),
+        (ReportFormat::Json, Err(e)) => {
+            let j = serde_json::json!({ "archive": file, "ok": false, "error": e.to_string(), "line": e.line(), "seq": e.seq() });
+            println!("{j}");
+            Err(CliError::Failed(format!("archive {file}: {e}")))
+        }
+    }
+}
+
+fn summary_json(file: &str, s: &ArchiveSummary) -> serde_json::Value {
+    serde_json::json!({
+        "archive": file,
+        "ok": true,
+        "records": s.records,
+        "format1_records": s.format1,
+        "head": {
+            "seq": s.head.seq.0,
+            "hash": hex(&s.head.hash),
+            "recorded_at": s.head.recorded_at.map(|t| t.to_rfc3339()),
+        },
+    })
+}
+
+fn failed(e: ArchiveError) -> CliError {
+    CliError::Failed(e.to_string())
+}
+
+/// A restore only creates a ledger: DIR must not exist or be an empty directory.
+fn check_new_ledger(dir: &Path) -> CliResult {
+    let refuse = |why: String| Err(CliError::Rejected(format!("--ledger {}: {why}; restore only creates a new ledger", dir.display())));
+    if Ledger::exists(dir) {
+        return refuse("there is already a ledger there".into());
+    }
+    if dir.exists() && !dir.is_dir() {
+        return refuse("it is a file, not a directory".into());
+    }
+    if dir.is_dir() {
+        let mut entries = std::fs::read_dir(dir).map_err(|e| CliError::Rejected(format!("cannot read {}: {e}", dir.display())))?;
+        if entries.next().is_some() {
+            return refuse("the directory is not empty".into());
+        }
+    }
+    Ok(())
+}
+
+/// DIR's parent directory and name (the temporary sibling goes next to it).
+fn split(dir: &Path) -> CliResult<(PathBuf, String)> {
+    let name = dir.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+        CliError::Rejected(format!("--ledger {}: give the new ledger's directory by name", dir.display()))
+    })?;
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Ok((parent.to_path_buf(), name.to_string()))
+}
+
+/// Streams a file whole or not at all: a temporary sibling, synced, then
+/// renamed over `path`.
+fn write_atomically<T>(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> Result<T, ArchiveError>) -> CliResult<T> {
+    if path.is_dir() {
+        return Err(CliError::Rejected(format!("cannot write {}: it is a directory", path.display())));
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return Err(CliError::Rejected(format!("cannot write {}: directory {} does not exist", path.display(), parent.display())));
+    }
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("archive");
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let fail = |e: String| CliError::Failed(format!("cannot write {}: {e}", path.display()));
+    let result = File::create(&tmp).map_err(|e| fail(e.to_string())).and_then(|f| {
+        let mut w = BufWriter::new(f);
+        let t = write(&mut w).map_err(|e| match e {
+            ArchiveError::Write(e) => fail(e.to_string()),
+            other => failed(other),
+        })?;
+        let f = w.into_inner().map_err(|e| fail(e.error().to_string()))?;
+        f.sync_all().map_err(|e| fail(e.to_string()))?;
+        std::fs::rename(&tmp, path).map_err(|e| fail(e.to_string()))?;
+        File::open(parent).and_then(|d| d.sync_all()).map_err(|e| fail(e.to_string()))?;
+        Ok(t)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
