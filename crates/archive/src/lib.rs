@@ -57,10 +57,27 @@ pub struct ArchiveSummary {
 /// the seq (run `verify` on it). Errors writing are [`ArchiveError::Write`].
 pub fn export<W: Write + ?Sized>(ledger: &Ledger, out: &mut W) -> Result<ArchiveSummary, ArchiveError> {
     let head = ledger.head()?;
+    export_records(head, ledger.stored_records(Seq(1), head.seq), out)
+}
+
+/// [`export`] of a storage-layout-1 ledger (credit-ledger 0.2 and earlier),
+/// read only: with [`restore`], how such a ledger is carried into today's
+/// layout record for record.
+pub fn export_legacy<W: Write + ?Sized>(ledger: &store::legacy::LegacyLedger, out: &mut W) -> Result<ArchiveSummary, ArchiveError> {
+    let head = ledger.head()?;
+    export_records(head, ledger.scan_stored(Seq(1), head.seq), out)
+}
+
+/// Writes the archive of the records `records` (seq order, from 1) ending at `head`.
+fn export_records<W: Write + ?Sized>(
+    head: Head,
+    records: impl Iterator<Item = Result<(Record, Vec<u8>), StoreError>>,
+    out: &mut W,
+) -> Result<ArchiveSummary, ArchiveError> {
     write_json(out, &Header::current())?;
     let mut prev = Head::empty();
     let mut format1 = 0;
-    for item in ledger.stored_records(Seq(1), head.seq) {
+    for item in records {
         let (rec, bytes) = item?;
         check_link(&prev, &rec)?;
         if let Ok((1, _)) = envelope::open(RECORD_MAGIC, RECORD_VERSION, &bytes) {

@@ -124,6 +124,10 @@ impl<'l> Appender<'l> {
         if !matches!(rec.sealed, Sealed::Current | Sealed::Format1 { .. }) {
             return fault("unknown record format".into());
         }
+        // A ref names one fact: a forged archive may give one twice.
+        if let Some(other) = self.seq_of_ref(&rec.fact.reference)? {
+            return fault(format!("its ref {:?} is already the ref of seq {other}", rec.fact.reference));
+        }
         self.hold(rec, envelope)
     }
 

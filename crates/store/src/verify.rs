@@ -102,6 +102,20 @@ impl Ledger {
         Ok(d)
     }
 
+    /// Entries of a ref bucket sharing a hash must be facts of distinct refs
+    /// (a ref names one fact; a hash collision is legitimate, a repeat is not).
+    fn refs_are_distinct(&self, entries: &[(u64, Seq)]) -> Result<(), StoreError> {
+        for run in entries.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+            let seqs: Vec<Seq> = run.iter().map(|(_, s)| *s).collect();
+            let mut refs: Vec<(String, Seq)> = self.records_at(&seqs)?.into_iter().map(|r| (r.fact.reference, r.seq)).collect();
+            refs.sort();
+            if let Some(w) = refs.windows(2).find(|w| w[0].0 == w[1].0) {
+                return Err(StoreError::Inconsistent(format!("ref {:?} names two facts, seq {} and seq {}", w[0].0, w[0].1, w[1].1)));
+            }
+        }
+        Ok(())
+    }
+
     fn bucket_digest(&self, index: u8) -> Result<Digest, StoreError> {
         let mut d = Digest::default();
         for kv in self.tree.scan_prefix([index]) {
@@ -111,8 +125,12 @@ impl Ledger {
             }
             let bucket = u16::from_be_bytes([k[1], k[2]]);
             debug_assert_eq!(bucket_key(index, bucket).as_slice(), k.as_ref());
-            for (hash, seq) in decode_bucket(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source })? {
-                d.add((bucket, hash, seq));
+            let entries = decode_bucket(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source })?;
+            for (hash, seq) in &entries {
+                d.add((bucket, *hash, *seq));
+            }
+            if index == keys::REF {
+                self.refs_are_distinct(&entries)?;
             }
         }
         Ok(d)

@@ -14,15 +14,29 @@ use store::Ledger;
 /// `export FILE`: the whole ledger as an archive; a file is written whole
 /// or not at all (a temporary sibling, synced, then renamed).
 pub fn export(dir: &Path, a: ExportArgs) -> CliResult {
-    let ledger = open_existing(dir)?;
+    // A layout-1 ledger exports too (read only): export + restore is how it
+    // is carried into today's layout (`migrate` does both in one step).
+    let (current, legacy) = match open_existing(dir) {
+        Ok(l) => (Some(l), None),
+        Err(e) if !Ledger::exists(dir) || !matches!(Ledger::open(dir), Err(store::StoreError::OldLayout { .. })) => return Err(e),
+        Err(e) => match store::legacy::LegacyLedger::open(dir)? {
+            Some(old) => (None, Some(old)),
+            None => return Err(e),
+        },
+    };
+    let export = |w: &mut dyn std::io::Write| match (&current, &legacy) {
+        (Some(l), _) => archive::export(l, w),
+        (None, Some(l)) => archive::export_legacy(l, w),
+        (None, None) => Err(archive::ArchiveError::Store(store::StoreError::Inconsistent("no ledger opened".into()))),
+    };
     if a.file == "-" {
         let mut out = BufWriter::new(std::io::stdout().lock());
-        let s = archive::export(&ledger, &mut out).map_err(failed)?;
+        let s = export(&mut out).map_err(failed)?;
         eprintln!("exported {} records from {}; head seq {} hash {}", s.records, dir.display(), s.head.seq, hex(&s.head.hash));
         return Ok(());
     }
     let path = Path::new(&a.file);
-    let s = write_atomically(path, |w| archive::export(&ledger, w))?;
+    let s = write_atomically(path, |w| export(w))?;
     println!("exported {} records from {} to {}; head seq {} hash {}", s.records, dir.display(), path.display(), s.head.seq, hex(&s.head.hash));
     Ok(())
 }
