@@ -7,7 +7,7 @@ OUT    ?= out
 ON     ?= 2025-12-31
 FACTS  := fixtures/division-08/facts.jsonl
 
-.PHONY: run test lint build fixtures bench clean mutants
+.PHONY: run test lint build fixtures bench bench-huge clean mutants
 
 build:
 	$(CARGO) build --release --locked -p credit-ledger
@@ -37,9 +37,16 @@ fixtures:
 clean:
 	rm -rf $(LEDGER) $(OUT)
 
-## Timings of import, grade-all and one grade on the fixture division (medians).
+## Benchmarks (issue 7): credit-ledger vs a SQLite baseline vs the raw-file floor at 10^5 and
+## 10^6 facts, side by side in one run; writes BENCHMARKS.md. BENCH_FLAGS: see `bench --help`.
+## bench-huge adds 10^7 facts (also BENCH_HUGE=1 make bench).
+BENCH_FLAGS ?=
 bench:
-	$(CARGO) run --release --locked -p credit-ledger --example bench
+	$(CARGO) build --release --locked -p credit-ledger -p fixturegen -p bench
+	$(dir $(BIN))bench $(BENCH_FLAGS)
+
+bench-huge:
+	$(MAKE) bench BENCH_FLAGS="--huge $(BENCH_FLAGS)"
 
 ## Mutation testing (docs/TESTING.md): cargo-mutants on each crate of MUTANTS_CRATES, in a
 ## scratch copy, against the tests of the pure crates (grading's own tests replay every
