@@ -5,12 +5,13 @@
 //! Until then nothing it wrote is visible to a reader, and what a crash or
 //! an abandoned import leaves past the head is discarded (see `recover`).
 
-use crate::codec::{encode_bucket, encode_chunk, encode_seq_list, CHUNK_BYTES, CHUNK_RECORDS};
+use crate::codec::{chunk_start, encode_bucket, encode_chunk, encode_seq_list, CHUNK_RECORDS};
 use crate::index::{duplicate_slot, duplicate_slot_of, merge, ref_slot, Slot};
 use crate::keys::{self, bucket_key, chunk_key, enterprise_key};
 use crate::{Head, Ledger, StoreError};
 use model::fact::Kind;
 use model::{Fact, Record, Seq, Sealed, Timestamp, Uscc};
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::MutexGuard;
 
@@ -35,17 +36,35 @@ pub struct Appender<'l> {
     /// Whether records may be written before the commit (false: a dry run
     /// that only validates keeps everything in memory and writes nothing).
     spill: bool,
+    /// Records held before they are written; index entries held before
+    /// they are written (tests lower both).
+    spill_records: usize,
+    index_entries: usize,
     enterprises: HashMap<Uscc, Vec<Seq>>,
     refs: HashMap<u16, Vec<(u64, Seq)>>,
     duplicates: HashMap<u16, Vec<(u64, Seq)>>,
     held_entries: usize,
+    /// Bucket values as stored in the tree, read once per append (bounded
+    /// by [`CACHED_ENTRIES`]): lookups and the commit's rewrite share them.
+    stored: RefCell<HashMap<(u8, u16), Vec<(u64, Seq)>>>,
+    stored_entries: Cell<usize>,
     done: bool,
 }
+
+/// Stored bucket entries the cache may hold (16 bytes each).
+const CACHED_ENTRIES: usize = 4 << 20;
 
 impl Ledger {
     /// Starts an append. With `spill` false nothing is written until
     /// [`Appender::commit`] (for dry runs, which never commit).
     pub fn appender(&self, spill: bool) -> Result<Appender<'_>, StoreError> {
+        self.appender_tuned(spill, SPILL_RECORDS, INDEX_ENTRIES)
+    }
+
+    /// [`Ledger::appender`] writing after `spill_records` held records and
+    /// `index_entries` held index entries: for tests of the commit point.
+    #[doc(hidden)]
+    pub fn appender_tuned(&self, spill: bool, spill_records: usize, index_entries: usize) -> Result<Appender<'_>, StoreError> {
         let lock = self.append_lock.lock().unwrap_or_else(|p| p.into_inner());
         let head = self.head()?;
         Ok(Appender {
@@ -56,10 +75,14 @@ impl Ledger {
             buffer: Vec::new(),
             written: head.seq,
             spill,
+            spill_records,
+            index_entries,
             enterprises: HashMap::new(),
             refs: HashMap::new(),
             duplicates: HashMap::new(),
             held_entries: 0,
+            stored: RefCell::new(HashMap::new()),
+            stored_entries: Cell::new(0),
             done: false,
         })
     }
@@ -141,10 +164,10 @@ impl<'l> Appender<'l> {
         self.held_entries += 3;
         self.tip = Head { seq, hash: rec.hash, recorded_at: Some(rec.recorded_at) };
         self.buffer.push((rec, env));
-        if self.spill && self.buffer.len() >= SPILL_RECORDS {
+        if self.spill && self.buffer.len() >= self.spill_records {
             self.write_chunks()?;
         }
-        if self.spill && self.held_entries >= INDEX_ENTRIES {
+        if self.spill && self.held_entries >= self.index_entries {
             self.write_indexes()?;
         }
         Ok(())
@@ -159,14 +182,22 @@ impl<'l> Appender<'l> {
         let mut batch = sled::Batch::default();
         let mut start = 0;
         while start < self.buffer.len() {
-            let mut end = start;
-            let mut bytes = 0;
-            while end < self.buffer.len() && end - start < CHUNK_RECORDS && (end == start || bytes + self.buffer[end].1.len() <= CHUNK_BYTES) {
-                bytes += self.buffer[end].1.len();
-                end += 1;
-            }
+            let first = chunk_start(self.buffer[start].0.seq);
+            let end = (start + (first.0 + CHUNK_RECORDS - self.buffer[start].0.seq.0) as usize).min(self.buffer.len());
             let part = &self.buffer[start..end];
-            batch.insert(&chunk_key(part[0].0.seq), encode_chunk(part.iter().map(|(_, e)| e.as_slice())));
+            let value = if first < part[0].0.seq {
+                // The chunk was begun by an earlier commit (or spill): extend it.
+                let chunk = self.ledger.chunk_at(first)?.ok_or_else(|| StoreError::Inconsistent(format!("the chunk from seq {first} is missing")))?;
+                let mut envs: Vec<&[u8]> = chunk.envelopes()?;
+                if first.0 + envs.len() as u64 != part[0].0.seq.0 {
+                    return Err(StoreError::Inconsistent(format!("the chunk from seq {first} does not end before seq {}", part[0].0.seq)));
+                }
+                envs.extend(part.iter().map(|(_, e)| e.as_slice()));
+                encode_chunk(envs.into_iter())
+            } else {
+                encode_chunk(part.iter().map(|(_, e)| e.as_slice()))
+            };
+            batch.insert(&chunk_key(first), value);
             start = end;
         }
         let n = self.buffer.len();
@@ -191,7 +222,10 @@ impl<'l> Appender<'l> {
             }
             Ok(())
         };
-        for (uscc, new) in std::mem::take(&mut self.enterprises) {
+        // In key order: sled inserts neighbouring keys far faster.
+        let mut enterprises: Vec<(Uscc, Vec<Seq>)> = std::mem::take(&mut self.enterprises).into_iter().collect();
+        enterprises.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        for (uscc, new) in enterprises {
             let mut seqs = ledger.enterprise_seqs(&uscc)?;
             seqs.extend(new);
             batch.insert(&enterprise_key(&uscc), encode_seq_list(&seqs));
@@ -199,8 +233,17 @@ impl<'l> Appender<'l> {
             flush_batch(&mut batch, &mut in_batch, false)?;
         }
         for (index, held) in [(keys::REF, std::mem::take(&mut self.refs)), (keys::DUPLICATE, std::mem::take(&mut self.duplicates))] {
+            let mut held: Vec<(u16, Vec<(u64, Seq)>)> = held.into_iter().collect();
+            held.sort_unstable_by_key(|(b, _)| *b);
             for (bucket, mut new) in held {
-                let mut entries = ledger.bucket(index, bucket)?;
+                let cached = self.stored.borrow_mut().remove(&(index, bucket));
+                let mut entries = match cached {
+                    Some(e) => {
+                        self.stored_entries.set(self.stored_entries.get() - e.len());
+                        e
+                    }
+                    None => ledger.bucket(index, bucket)?,
+                };
                 merge(&mut entries, &mut new);
                 batch.insert(&bucket_key(index, bucket), encode_bucket(&entries));
                 in_batch += 1;
@@ -263,12 +306,36 @@ impl<'l> Appender<'l> {
     /// The seq of the fact with ref `reference`, committed or pending.
     pub fn seq_of_ref(&self, reference: &str) -> Result<Option<Seq>, StoreError> {
         let slot = ref_slot(reference);
-        for seq in self.held(&self.refs, slot) {
-            if self.pending_record(seq)?.is_some_and(|r| r.fact.reference == reference) {
+        let mut seqs = self.held(&self.refs, slot);
+        seqs.extend(self.stored_candidates(keys::REF, slot)?);
+        for seq in seqs {
+            let same = match self.pending_record(seq)? {
+                Some(r) => r.fact.reference == reference,
+                None => self.ledger.ref_at(seq)? == reference,
+            };
+            if same {
                 return Ok(Some(seq));
             }
         }
-        self.ledger.seq_of_ref_upto(reference, self.tip.seq)
+        Ok(None)
+    }
+
+    /// Seqs ≤ the tip in the stored bucket of `slot` (read once, then cached).
+    fn stored_candidates(&self, index: u8, slot: Slot) -> Result<Vec<Seq>, StoreError> {
+        let key = (index, slot.bucket);
+        if !self.stored.borrow().contains_key(&key) {
+            let entries = self.ledger.bucket(index, slot.bucket)?;
+            if self.stored_entries.get() + entries.len() > CACHED_ENTRIES {
+                self.stored.borrow_mut().clear();
+                self.stored_entries.set(0);
+            }
+            self.stored_entries.set(self.stored_entries.get() + entries.len());
+            self.stored.borrow_mut().insert(key, entries);
+        }
+        let stored = self.stored.borrow();
+        let entries = &stored[&key];
+        let from = entries.partition_point(|(h, _)| *h < slot.hash);
+        Ok(entries[from..].iter().take_while(|(h, _)| *h == slot.hash).map(|(_, s)| *s).filter(|s| *s <= self.tip.seq).collect())
     }
 
     /// The fact with ref `reference`, committed or pending.
@@ -289,7 +356,7 @@ impl<'l> Appender<'l> {
     pub fn probable_duplicate(&self, uscc: &Uscc, kind: Kind, reference: &str) -> Result<Option<Record>, StoreError> {
         let slot = duplicate_slot_of(uscc.as_bytes(), kind.name(), reference);
         let mut seqs = self.held(&self.duplicates, slot);
-        seqs.extend(self.ledger.candidates(keys::DUPLICATE, slot, self.tip.seq)?);
+        seqs.extend(self.stored_candidates(keys::DUPLICATE, slot)?);
         let key = model::ref_key(reference);
         for seq in seqs {
             let rec = match self.pending_record(seq)? {

@@ -10,11 +10,14 @@ const LIST_MAGIC: &[u8; 4] = b"CLEI";
 const BUCKET_MAGIC: &[u8; 4] = b"CLBK";
 const VERSION: u16 = 1;
 
-/// At most this many records share a chunk.
-pub const CHUNK_RECORDS: usize = 64;
-/// A chunk is closed once it holds this many bytes of records (one record
-/// may exceed it alone; a record is at most 1 MiB).
-pub const CHUNK_BYTES: usize = 128 * 1024;
+/// Records per chunk: chunk n holds seqs 64n+1 ..= 64n+64, so the chunk of
+/// a seq is one point read. The last chunk fills up over later commits.
+pub const CHUNK_RECORDS: u64 = 64;
+
+/// The first seq of the chunk that holds `seq` (≥ 1).
+pub fn chunk_start(seq: Seq) -> Seq {
+    Seq((seq.0.saturating_sub(1)) / CHUNK_RECORDS * CHUNK_RECORDS + 1)
+}
 
 fn bad(what: &str) -> EnvelopeError {
     EnvelopeError::Decode(what.to_string())

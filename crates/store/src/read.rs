@@ -2,7 +2,7 @@
 //! Every public read is bounded by the committed head; the `*_upto` forms
 //! take the bound explicitly (an import reads its own pending records).
 
-use crate::codec::{decode_bucket, decode_chunk, decode_seq_list};
+use crate::codec::{chunk_start, decode_bucket, decode_chunk, decode_seq_list};
 use crate::index::{ref_slot, Slot};
 use crate::keys::{self, bucket_key, chunk_key, enterprise_key};
 use crate::{Ledger, StoreError};
@@ -32,15 +32,10 @@ impl Chunk {
 }
 
 impl Ledger {
-    /// The chunk that would hold `seq` (the last chunk starting at or before it).
+    /// The chunk that would hold `seq`: one point read.
     pub(crate) fn chunk_at(&self, seq: Seq) -> Result<Option<Chunk>, StoreError> {
-        match self.tree.range(chunk_key(Seq(1))..=chunk_key(seq)).next_back().transpose()? {
-            None => Ok(None),
-            Some((k, value)) => {
-                let first = keys::seq_of_chunk_key(&k).ok_or_else(|| StoreError::Inconsistent("malformed chunk key".into()))?;
-                Ok(Some(Chunk { first, value }))
-            }
-        }
+        let first = chunk_start(seq);
+        Ok(self.tree.get(chunk_key(first))?.map(|value| Chunk { first, value }))
     }
 
     /// The stored envelope of `seq`, committed or not.
@@ -105,6 +100,15 @@ impl Ledger {
         let entries = self.bucket(index, slot.bucket)?;
         let from = entries.partition_point(|(h, _)| *h < slot.hash);
         Ok(entries[from..].iter().take_while(|(h, _)| *h == slot.hash).map(|(_, s)| *s).filter(|s| *s <= upto).collect())
+    }
+
+    /// The ref of the record at `seq` (any format; no conversion needed).
+    pub(crate) fn ref_at(&self, seq: Seq) -> Result<String, StoreError> {
+        let v = self.envelope_of(seq)?.ok_or_else(|| StoreError::Inconsistent(format!("an index points at missing seq {seq}")))?;
+        Ok(match Record::decode_any(&v).map_err(|source| StoreError::Corrupt { key: format!("record seq {seq}"), source })? {
+            model::Decoded::Current(r) => r.fact.reference,
+            model::Decoded::Format1(r) => r.fact.reference,
+        })
     }
 
     /// The seq of the fact whose ref is `reference`, among seqs ≤ `upto`.

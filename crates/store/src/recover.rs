@@ -3,7 +3,7 @@
 //! always written before the index entries that point at them, and removed
 //! after them, so the orphans' chunks say which entries to remove.
 
-use crate::codec::{encode_bucket, encode_seq_list};
+use crate::codec::{chunk_start, encode_bucket, encode_chunk, encode_seq_list};
 use crate::index::{duplicate_slot_of, ref_slot};
 use crate::keys::{self, bucket_key, chunk_key, enterprise_key};
 use crate::{Ledger, StoreError};
@@ -15,7 +15,12 @@ impl Ledger {
     /// (one range probe when nothing is).
     pub(crate) fn discard_uncommitted(&self) -> Result<(), StoreError> {
         let head = self.head()?.seq;
-        if self.tree.range(chunk_key(Seq(head.0 + 1))..=chunk_key(Seq(u64::MAX))).next().is_some() {
+        let past_head = match self.chunk_at(Seq(head.0 + 1))? {
+            // The head's chunk is not full: does it hold more than the head?
+            Some(c) if c.first <= head => c.envelopes()?.len() as u64 > head.0 + 1 - c.first.0,
+            _ => self.tree.range(chunk_key(Seq(head.0 + 1))..=chunk_key(Seq(u64::MAX))).next().is_some(),
+        };
+        if past_head {
             self.discard_after(head)?;
         }
         Ok(())
@@ -25,8 +30,9 @@ impl Ledger {
     pub(crate) fn discard_after(&self, head: Seq) -> Result<(), StoreError> {
         let mut enterprises: BTreeSet<Uscc> = BTreeSet::new();
         let mut buckets: BTreeSet<(u8, u16)> = BTreeSet::new();
+        // Chunks from the head's own (kept up to the head) to the last.
         let mut chunk_keys = Vec::new();
-        for kv in self.tree.range(chunk_key(Seq(head.0 + 1))..=chunk_key(Seq(u64::MAX))) {
+        for kv in self.tree.range(chunk_key(chunk_start(Seq(head.0 + 1)))..=chunk_key(Seq(u64::MAX))) {
             let (k, _) = kv?;
             chunk_keys.push(k);
         }
@@ -35,6 +41,9 @@ impl Ledger {
             let chunk = self.chunk_at(first)?.ok_or_else(|| StoreError::Inconsistent("chunk vanished during recovery".into()))?;
             for (i, env) in chunk.envelopes()?.into_iter().enumerate() {
                 let seq = Seq(first.0 + i as u64);
+                if seq <= head {
+                    continue;
+                }
                 // Identity only: a format-1 correction's target may already be gone.
                 let corrupt = |source| StoreError::Corrupt { key: format!("record seq {seq}"), source };
                 let (uscc, reference, kind) = match Record::decode_any(env).map_err(corrupt)? {
@@ -73,7 +82,14 @@ impl Ledger {
         self.db.flush()?;
         let mut batch = sled::Batch::default();
         for k in chunk_keys {
-            batch.remove(k);
+            let first = keys::seq_of_chunk_key(&k).ok_or_else(|| StoreError::Inconsistent("malformed chunk key".into()))?;
+            if first <= head {
+                let chunk = self.chunk_at(first)?.ok_or_else(|| StoreError::Inconsistent("chunk vanished during recovery".into()))?;
+                let keep: Vec<&[u8]> = chunk.envelopes()?.into_iter().take((head.0 + 1 - first.0) as usize).collect();
+                batch.insert(k, encode_chunk(keep.into_iter()));
+            } else {
+                batch.remove(k);
+            }
         }
         self.tree.apply_batch(batch)?;
         self.db.flush()?;

@@ -75,19 +75,21 @@ impl Ledger {
                 last_time.map(|t| t.to_string()).unwrap_or_else(|| "none".into())
             )));
         }
-        if self.enterprise_digest()? != by_enterprise {
+        if self.enterprise_digest(head.seq)? != by_enterprise {
             return Err(StoreError::Inconsistent("the enterprise index does not list exactly the ledger's records".into()));
         }
-        if self.bucket_digest(keys::REF)? != by_ref {
+        if self.bucket_digest(keys::REF, head.seq)? != by_ref {
             return Err(StoreError::Inconsistent("the ref index does not hold exactly the ledger's records".into()));
         }
-        if self.bucket_digest(keys::DUPLICATE)? != by_dup {
+        if self.bucket_digest(keys::DUPLICATE, head.seq)? != by_dup {
             return Err(StoreError::Inconsistent("the duplicate index does not hold exactly the ledger's records".into()));
         }
         Ok(n)
     }
 
-    fn enterprise_digest(&self) -> Result<Digest, StoreError> {
+    /// Entries past the head belong to an append not committed (in progress,
+    /// or interrupted and discarded at the next open): not the ledger's.
+    fn enterprise_digest(&self, head: Seq) -> Result<Digest, StoreError> {
         let mut d = Digest::default();
         for kv in self.tree.scan_prefix([keys::ENTERPRISE]) {
             let (k, v) = kv?;
@@ -95,7 +97,7 @@ impl Ledger {
                 .ok()
                 .and_then(|s| Uscc::parse(s).ok())
                 .ok_or_else(|| StoreError::Inconsistent(format!("malformed enterprise index key {}", keys::describe(&k))))?;
-            for seq in decode_seq_list(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source })? {
+            for seq in decode_seq_list(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source })?.into_iter().filter(|s| *s <= head) {
                 d.add((uscc, seq));
             }
         }
@@ -116,7 +118,7 @@ impl Ledger {
         Ok(())
     }
 
-    fn bucket_digest(&self, index: u8) -> Result<Digest, StoreError> {
+    fn bucket_digest(&self, index: u8, head: Seq) -> Result<Digest, StoreError> {
         let mut d = Digest::default();
         for kv in self.tree.scan_prefix([index]) {
             let (k, v) = kv?;
@@ -125,7 +127,8 @@ impl Ledger {
             }
             let bucket = u16::from_be_bytes([k[1], k[2]]);
             debug_assert_eq!(bucket_key(index, bucket).as_slice(), k.as_ref());
-            let entries = decode_bucket(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source })?;
+            let mut entries = decode_bucket(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source })?;
+            entries.retain(|(_, s)| *s <= head);
             for (hash, seq) in &entries {
                 d.add((bucket, *hash, *seq));
             }
