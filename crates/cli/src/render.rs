@@ -145,37 +145,48 @@ pub fn csv_text(s: &str) -> String {
     }
 }
 
-/// CSV: header and one row per enterprise (RFC 4180 quoting). Text cells
+/// The CSV header of `grade-all`.
+pub const CSV_HEADER: [&str; 12] =
+    ["enterprise", "name", "division", "grade", "score", "failed_conditions", "fired_triggers", "adjustment", "decisive_reasons", "known_at_seq", "rules_id", "rules_sha256"];
+
+/// One CSV row of `grade-all` (RFC 4180 quoting by the writer). Text cells
 /// pass through [`csv_text`]; numbers (score, seq) keep their form.
-pub fn all_csv(reports: &[GradeReport]) -> CliResult<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| CliError::Failed(format!("cannot render csv: {e}"));
-    w.write_record(["enterprise", "name", "division", "grade", "score", "failed_conditions", "fired_triggers", "adjustment", "decisive_reasons", "known_at_seq", "rules_id", "rules_sha256"])
-        .map_err(fail)?;
-    for r in reports {
-        let failed: Vec<&str> = r.failed_conditions().map(|c| c.id.as_str()).collect();
-        let fired: Vec<&str> = r.fired_triggers().map(|t| t.id.as_str()).collect();
-        let adj = r.adjustments.first().map(|a| format!("{}→{}", a.from, a.to)).unwrap_or_default();
-        w.write_record([
-            csv_text(&r.enterprise),
-            csv_text(&r.name),
-            csv_text(&r.division),
-            csv_text(&grade_text(r)),
-            score_text(r),
-            csv_text(&failed.join(" ")),
-            csv_text(&fired.join(" ")),
-            csv_text(&adj),
-            // A clean A has no decisive reason: an empty cell, like the
-            // other list columns (the table shows `-`).
-            csv_text(&Some(r.decisive_reasons()).filter(|d| d != "-").unwrap_or_default()),
-            r.known_at_seq.to_string(),
-            csv_text(&r.rules.id),
-            csv_text(&r.rules.sha256),
-        ])
-        .map_err(fail)?;
+pub fn csv_row(r: &GradeReport) -> [String; 12] {
+    let failed: Vec<&str> = r.failed_conditions().map(|c| c.id.as_str()).collect();
+    let fired: Vec<&str> = r.fired_triggers().map(|t| t.id.as_str()).collect();
+    let adj = r.adjustments.first().map(|a| format!("{}→{}", a.from, a.to)).unwrap_or_default();
+    [
+        csv_text(&r.enterprise),
+        csv_text(&r.name),
+        csv_text(&r.division),
+        csv_text(&grade_text(r)),
+        score_text(r),
+        csv_text(&failed.join(" ")),
+        csv_text(&fired.join(" ")),
+        csv_text(&adj),
+        // A clean A has no decisive reason: an empty cell, like the
+        // other list columns (the table shows `-`).
+        csv_text(&Some(r.decisive_reasons()).filter(|d| d != "-").unwrap_or_default()),
+        r.known_at_seq.to_string(),
+        csv_text(&r.rules.id),
+        csv_text(&r.rules.sha256),
+    ]
+}
+
+/// One report as an element of a pretty-printed JSON array: exactly what
+/// `serde_json::to_string_pretty` writes for it inside a list (two spaces
+/// deeper), so that a streamed list equals the list printed whole.
+pub fn json_element(r: &GradeReport) -> CliResult<String> {
+    let one = serde_json::to_string_pretty(r).map_err(|e| CliError::Failed(format!("cannot render json: {e}")))?;
+    let mut o = String::with_capacity(one.len() + 64);
+    for (i, line) in one.lines().enumerate() {
+        if i > 0 {
+            o.push('\n');
+        }
+        o.push_str("  ");
+        o.push_str(line);
     }
-    let bytes = w.into_inner().map_err(|e| CliError::Failed(format!("cannot render csv: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| CliError::Failed(format!("cannot render csv: {e}")))
+    Ok(o)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use crate::args::{Format, GradeAllArgs, GradeArgs, ReportFormat};
 use crate::error::{CliError, CliResult};
 use crate::render;
 use model::Uscc;
+use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -23,37 +24,86 @@ pub fn one(dir: &Path, a: GradeArgs) -> CliResult {
     Ok(())
 }
 
+/// Enterprises read ahead and graded together (on every core).
+const BATCH: usize = 256;
+
+/// `grade-all`: enterprises stream past in USCC order, one batch at a time:
+/// a reader thread walks the enterprise index while the batch before is
+/// graded in parallel, and rows are written as they are graded. Memory holds
+/// two batches of enterprises (the table, for people, keeps its rows).
 pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
     if let Some(d) = &a.division {
         model::fact::check_division(d).map_err(|e| CliError::Rejected(format!("--division: {}", e.message)))?;
     }
     let ledger = open_existing(dir)?;
     let q = resolve_question(&a.question, &ledger)?;
-    let by_enterprise = ledger.all_by_enterprise(q.known_at)?;
-    let bar = (std::io::stderr().is_terminal() && by_enterprise.len() > 500).then(|| {
-        let b = indicatif::ProgressBar::new(by_enterprise.len() as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("grading {bar:40} {pos}/{len} enterprises ({eta})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
+    let mut out = Output::open(a.output.as_deref())?;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_style(indicatif::ProgressStyle::with_template("grading {pos} enterprises ({elapsed})").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()));
         b
     });
-    let mut reports = Vec::new();
-    let mut unregistered = 0;
-    for (uscc, records) in &by_enterprise {
-        let (r, out_of_scope) = grading::grade_and_scope(uscc.as_str(), records, q.on, q.known_at, &q.rules);
-        if out_of_scope == Some(grading::OutOfScope::NotRegistered) {
-            unregistered += 1;
-        }
-        if r.in_scope && a.division.as_ref().is_none_or(|d| *d == r.division) {
-            reports.push(r);
-        }
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
+    if a.format == Format::Csv {
+        out.write(&csv_line(render::CSV_HEADER)?)?;
     }
+    let mut table_rows = Vec::new();
+    let (mut unregistered, mut in_scope) = (0usize, 0usize);
+    let result = std::thread::scope(|s| -> CliResult {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<(Uscc, Vec<model::Record>)>, store::StoreError>>(1);
+        let reader = s.spawn(|| {
+            let tx = tx;
+            let mut batch = Vec::with_capacity(BATCH);
+            for item in ledger.enterprises(q.known_at) {
+                match item {
+                    Ok(e) => batch.push(e),
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+                if batch.len() == BATCH && tx.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err() {
+                    return;
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.send(Ok(batch));
+            }
+        });
+        for batch in rx {
+            let graded: Vec<_> = batch?
+                .par_iter()
+                .map(|(uscc, records)| grading::grade_and_scope(uscc.as_str(), records, q.on, q.known_at, &q.rules))
+                .collect();
+            for (r, out_of_scope) in graded {
+                if out_of_scope == Some(grading::OutOfScope::NotRegistered) {
+                    unregistered += 1;
+                }
+                if !(r.in_scope && a.division.as_ref().is_none_or(|d| *d == r.division)) {
+                    continue;
+                }
+                match a.format {
+                    Format::Table => table_rows.push(r),
+                    Format::Csv => out.write(&csv_line(render::csv_row(&r))?)?,
+                    Format::Json => {
+                        out.write(if in_scope == 0 { b"[\n" } else { b",\n" })?;
+                        out.write(render::json_element(&r)?.as_bytes())?;
+                    }
+                }
+                in_scope += 1;
+            }
+            if let Some(b) = &bar {
+                b.set_position(in_scope as u64);
+            }
+        }
+        reader.join().map_err(|_| CliError::Failed("the ledger reader stopped unexpectedly".into()))?;
+        Ok(())
+    });
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    if let Err(e) = result {
+        out.discard();
+        return Err(e);
     }
     // Enterprises with facts but no registration: a footer line in the
     // table; on stderr for json and csv, whose shapes stay as CONTRACT.md §3.
@@ -61,26 +111,70 @@ pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
     if let (Some(note), Format::Json | Format::Csv) = (&skipped, a.format) {
         eprintln!("credit-ledger: {note}");
     }
-    let text = match a.format {
-        Format::Table => render::all_table(&reports, q.on, q.known_at, &q.rules) + &skipped.map(|n| n + "\n").unwrap_or_default(),
-        Format::Json => {
-            serde_json::to_string_pretty(&reports).map_err(|e| CliError::Failed(format!("cannot render json: {e}")))? + "\n"
+    match a.format {
+        Format::Table => {
+            let text = render::all_table(&table_rows, q.on, q.known_at, &q.rules) + &skipped.map(|n| n + "\n").unwrap_or_default();
+            out.write(text.as_bytes())?;
         }
-        Format::Csv => render::all_csv(&reports)?,
-    };
-    match &a.output {
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes()).map_err(|e| CliError::Failed(format!("cannot write stdout: {e}")))?;
-        }
-        Some(path) => write_atomically(path, text.as_bytes())?,
+        Format::Json => out.write(if in_scope == 0 { b"[]\n" } else { b"\n]\n" })?,
+        Format::Csv => {}
     }
-    Ok(())
+    out.finish()
 }
 
-/// Writes a whole file or nothing: a temporary sibling, synced, then renamed.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> CliResult {
-    let fail = |e: std::io::Error| CliError::Failed(format!("cannot write {}: {e}", path.display()));
+/// One CSV record (RFC 4180 quoting), with its line end.
+fn csv_line<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(cells: I) -> CliResult<Vec<u8>> {
+    let fail = |e: String| CliError::Failed(format!("cannot render csv: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(cells).map_err(|e| fail(e.to_string()))?;
+    w.into_inner().map_err(|e| fail(e.to_string()))
+}
+
+/// Where `grade-all` writes: stdout, or a file written whole or not at all
+/// (a temporary sibling, synced, then renamed).
+enum Output {
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    File { tmp: std::path::PathBuf, path: std::path::PathBuf, w: std::io::BufWriter<std::fs::File> },
+}
+
+impl Output {
+    fn open(path: Option<&Path>) -> CliResult<Output> {
+        let Some(path) = path else { return Ok(Output::Stdout(std::io::BufWriter::new(std::io::stdout().lock()))) };
+        let tmp = temp_path(path)?;
+        let f = std::fs::File::create(&tmp).map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+        Ok(Output::File { tmp, path: path.to_path_buf(), w: std::io::BufWriter::new(f) })
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> CliResult {
+        match self {
+            Output::Stdout(w) => w.write_all(bytes).map_err(|e| CliError::Failed(format!("cannot write stdout: {e}"))),
+            Output::File { path, w, .. } => w.write_all(bytes).map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display()))),
+        }
+    }
+
+    fn finish(self) -> CliResult {
+        match self {
+            Output::Stdout(mut w) => w.flush().map_err(|e| CliError::Failed(format!("cannot write stdout: {e}"))),
+            Output::File { tmp, path, w } => {
+                let fail = |e: std::io::Error| CliError::Failed(format!("cannot write {}: {e}", path.display()));
+                let done = w.into_inner().map_err(|e| e.into_error()).and_then(|f| f.sync_all()).and_then(|_| std::fs::rename(&tmp, &path));
+                done.map_err(|e| {
+                    let _ = std::fs::remove_file(&tmp);
+                    fail(e)
+                })
+            }
+        }
+    }
+
+    fn discard(self) {
+        if let Output::File { tmp, .. } = self {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+/// The temporary sibling of `path`, after checking `path` can be written.
+fn temp_path(path: &Path) -> CliResult<std::path::PathBuf> {
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if path.is_dir() {
         return Err(CliError::Rejected(format!("cannot write {}: it is a directory", path.display())));
@@ -88,11 +182,5 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> CliResult {
     if !parent.is_dir() {
         return Err(CliError::Rejected(format!("cannot write {}: directory {} does not exist", path.display(), parent.display())));
     }
-    let tmp = parent.join(format!(".{}.tmp-{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("out"), std::process::id()));
-    let mut f = std::fs::File::create(&tmp).map_err(fail)?;
-    f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
-    })?;
-    std::fs::rename(&tmp, path).map_err(fail)
+    Ok(parent.join(format!(".{}.tmp-{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("out"), std::process::id())))
 }
