@@ -1,9 +1,16 @@
-//! The fact envelope of CONTRACT.md §1, reference numbering and the JSON Lines
-//! writer. JSON is written by hand, fields in a fixed order, so the bytes depend
-//! on nothing but the generator.
+//! The fact envelope of CONTRACT.md §1 and the JSON Lines writer. JSON is
+//! written by hand, fields in a fixed order, so the bytes depend on nothing
+//! but the generator. A fact is rendered as a *template*: its own `ref` and
+//! its target's are numbered later, in file order (`refs.rs`), and stand in
+//! the template as one raw slot byte each ([`SLOT_REF`], [`SLOT_TARGET`]).
 
 use chrono::{NaiveDate, NaiveDateTime};
-use std::collections::BTreeMap;
+
+/// Raw byte standing for the fact's own `ref` (quoted string) in a template.
+/// Rendered JSON escapes every control character, so it never occurs otherwise.
+pub const SLOT_REF: u8 = 0x01;
+/// Raw byte standing for the target's `ref` (quoted string) in a template.
+pub const SLOT_TARGET: u8 = 0x02;
 
 /// A JSON value with ordered objects.
 #[derive(Clone, Debug, PartialEq)]
@@ -13,6 +20,8 @@ pub enum J {
     B(bool),
     A(Vec<J>),
     O(Vec<(&'static str, J)>),
+    /// A template slot ([`SLOT_REF`] or [`SLOT_TARGET`]), written as one raw byte.
+    Slot(u8),
 }
 
 impl J {
@@ -37,6 +46,7 @@ impl J {
                 }
                 out.push(']');
             }
+            J::Slot(b) => out.push(char::from(*b)),
             J::O(kv) => {
                 out.push('{');
                 for (i, (k, v)) in kv.iter().enumerate() {
@@ -53,7 +63,8 @@ impl J {
     }
 }
 
-fn write_str(out: &mut String, s: &str) {
+/// Writes `s` as a JSON string (quotes, escapes).
+pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -182,60 +193,12 @@ impl Fact {
     }
 }
 
-/// Hands out document numbers in file order.
-#[derive(Default)]
-pub struct Numberer {
-    counters: BTreeMap<String, u32>,
-    notices: BTreeMap<(String, i32, u32), (u32, u32)>,
-}
-
-impl Numberer {
-    pub fn assign(&mut self, spec: &RefSpec) -> String {
-        match spec {
-            RefSpec::Doc {
-                prefix,
-                year,
-                width,
-            } => {
-                let n = self.next(&format!("{prefix}|{year}"));
-                format!("{prefix}〔{year}〕{n:0width$}号")
-            }
-            RefSpec::Court { court, year } => {
-                let n = self.next(&format!("{court}|{year}"));
-                format!("（{year}）{court}{}号", 100 + n)
-            }
-            RefSpec::Notice {
-                prefix,
-                year,
-                month,
-            } => {
-                let key = (prefix.to_string(), *year, *month);
-                let (no, k) = match self.notices.get(&key).copied() {
-                    Some((no, k)) => (no, k + 1),
-                    None => {
-                        let no = self.next(&format!("{prefix}|{year}"));
-                        // notices are interleaved with other documents of the office
-                        (no * 7 + 3, 1)
-                    }
-                };
-                self.notices.insert(key, (no, k));
-                format!("{prefix}〔{year}〕{no:04}号-{k:02}")
-            }
-            RefSpec::Fixed(s) => s.clone(),
-        }
-    }
-    fn next(&mut self, key: &str) -> u32 {
-        let c = self.counters.entry(key.to_string()).or_insert(0);
-        *c += 1;
-        *c
-    }
-}
-
-/// Renders one fact as a JSON line; `refs` maps generation index → ref.
-pub fn render(f: &Fact, own_ref: &str, refs: &[String]) -> String {
+/// Renders one fact as a JSON line template: `ref` and the target field
+/// (at most one) are slots, filled by `refs::fill`.
+pub fn render_template(f: &Fact) -> String {
     let mut kv: Vec<(&'static str, J)> = vec![
         ("kind", J::s(f.kind)),
-        ("ref", J::s(own_ref)),
+        ("ref", J::Slot(SLOT_REF)),
         ("enterprise", J::s(&f.enterprise)),
         (
             "occurred_on",
@@ -249,7 +212,7 @@ pub fn render(f: &Fact, own_ref: &str, refs: &[String]) -> String {
     for (k, v) in &f.fields {
         let j = match v {
             Field::V(j) => j.clone(),
-            Field::Target(i) => J::s(&refs[*i]),
+            Field::Target(_) => J::Slot(SLOT_TARGET),
         };
         kv.push((k, j));
     }

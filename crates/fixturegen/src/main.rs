@@ -1,224 +1,126 @@
 //! `fixturegen`: writes a deterministic, seeded fact file (JSON Lines, CONTRACT.md
-//! §1) for one division of credit-ledger: licence holders with their
-//! registrations, licences, samplings, inspections, penalties, lists, …, and
-//! Art. 10 corrections, 2021-01-01 … 2026-10-31.
+//! §1) for credit-ledger: licence holders with their registrations, licences,
+//! samplings, inspections, penalties, lists, …, and Art. 10 corrections,
+//! 2021-01-01 … 2026-10-31, which `credit-ledger import` accepts in full.
 //!
 //! ```text
-//! fixturegen [--seed 8] [--division 08] [--enterprises 220] [--out fixtures/division-08/facts.jsonl]
+//! fixturegen [--seed 8] [--division 08] [--divisions 1]
+//!            [--enterprises 220 | --facts N] [--out fixtures/division-08/facts.jsonl]
 //! ```
 //!
 //! Same arguments → byte-identical output. `--enterprises` is the number of
-//! licence holders; about 5% more unlicensed key-catalogue producers are added.
-//! Counts per kind are printed to stderr at the end.
+//! licence holders (at least 20 per division); about 5% more unlicensed
+//! key-catalogue producers are added. `--facts N` instead adds enterprises
+//! until about N facts are written. `--divisions K` spreads the enterprises
+//! over divisions `--division`, +1, …, +K-1 (field `division`, and the USCC's
+//! region code: Shihezi's for 08, `66DD00` otherwise).
+//!
+//! Output is streamed in batches of at most 1,000 licence holders, so memory
+//! stays bounded at any size (10^7 facts and more); sorted runs are kept
+//! next to the output while it is written (about its size), and the output
+//! appears only when complete. With at most 1,000 licence holders in one
+//! division (`make fixtures`), the output is the committed fixture's
+//! generator, byte for byte. Counts per kind are printed to stderr at the end.
+//! Exit 2: arguments rejected (nothing written); 1: the output could not be written.
 
-mod catalogue;
-mod corrections;
-mod fact;
-mod names;
-mod rng;
-mod timeline;
-
-use fact::{render, Numberer, RefSpec};
-use std::collections::{BTreeMap, BTreeSet};
+use fixturegen::{Config, Size, Summary};
 use std::io::Write;
-use timeline::{d, plus, Gen, Profile};
+use std::path::{Path, PathBuf};
 
-struct Args {
-    seed: u64,
-    division: String,
-    enterprises: usize,
-    out: String,
+const USAGE: &str = "usage: fixturegen [--seed N] [--division DD] [--divisions K] [--enterprises N | --facts N] [--out FILE]";
+
+fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
+    value.parse().map_err(|_| format!("{flag}: not a number: {value}"))
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut a = Args {
-        seed: 8,
-        division: "08".into(),
-        enterprises: 220,
-        out: "fixtures/division-08/facts.jsonl".into(),
-    };
+fn parse_args() -> Result<(Config, PathBuf), String> {
+    let mut cfg = Config { seed: 8, division: 8, divisions: 1, size: Size::Enterprises(220) };
+    let mut out = PathBuf::from("fixtures/division-08/facts.jsonl");
+    let (mut enterprises, mut facts) = (None, None);
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "--help" || flag == "-h" {
-            println!("usage: fixturegen [--seed N] [--division DD] [--enterprises N] [--out FILE]");
+            println!("{USAGE}");
             std::process::exit(0);
         }
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
-            "--seed" => {
-                a.seed = value
-                    .parse()
-                    .map_err(|_| format!("--seed: not a number: {value}"))?
-            }
-            "--division" => a.division = value,
-            "--enterprises" => {
-                a.enterprises = value
-                    .parse()
-                    .map_err(|_| format!("--enterprises: not a number: {value}"))?
-            }
-            "--out" => a.out = value,
-            _ => return Err(format!("unknown argument {flag}")),
+            "--seed" => cfg.seed = number(&flag, &value)?,
+            "--division" => cfg.division = number(&flag, &value)?,
+            "--divisions" => cfg.divisions = number(&flag, &value)?,
+            "--enterprises" => enterprises = Some(number(&flag, &value)?),
+            "--facts" => facts = Some(number(&flag, &value)?),
+            "--out" => out = PathBuf::from(value),
+            _ => return Err(format!("unknown argument {flag}\n{USAGE}")),
         }
     }
-    if a.enterprises < 20 {
-        return Err("--enterprises must be at least 20".into());
+    cfg.size = match (enterprises, facts) {
+        (Some(_), Some(_)) => return Err("give --enterprises or --facts, not both".into()),
+        (_, Some(f)) => Size::Facts(f),
+        (Some(n), None) => Size::Enterprises(n),
+        (None, None) => cfg.size,
+    };
+    cfg.check()?;
+    Ok((cfg, out))
+}
+
+/// Generates into a temporary file next to `out`, then renames it to `out`.
+fn write(cfg: &Config, out: &Path) -> std::io::Result<Summary> {
+    let dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let scratch = tempfile::Builder::new().prefix(".fixturegen-runs-").tempdir_in(dir)?;
+    let mut file = tempfile::Builder::new().prefix(".fixturegen-").tempfile_in(dir)?;
+    let trace = std::env::var_os("FIXTUREGEN_TRACE").is_some();
+    let summary = {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file.as_file_mut());
+        let s = fixturegen::generate(cfg, scratch.path(), &mut w, trace)?;
+        w.flush()?;
+        s
+    };
+    // A temporary file is private (0600); the output is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    Ok(a)
+    file.persist(out).map_err(|e| e.error)?;
+    Ok(summary)
 }
 
 fn main() {
-    let args = match parse_args() {
+    let (cfg, out) = match parse_args() {
         Ok(a) => a,
         Err(e) => {
             eprintln!("fixturegen: {e}");
             std::process::exit(2);
         }
     };
-    let mut master = rng::Rng::new(args.seed);
-    let mut gen = Gen::new(&args.division);
-    let mut codes = BTreeSet::new();
-    let mut names_used = BTreeSet::new();
-
-    // Phase 1: enterprises.
-    let unlicensed = (args.enterprises + 10) / 20;
-    let mut ents = Vec::new();
-    for i in 0..args.enterprises + unlicensed {
-        let licensed = i < args.enterprises;
-        ents.push(gen.plan(&mut master, i as u64, licensed, &mut codes, &mut names_used));
-    }
-    // Phase 2: the years.
-    let mut years_rng = master.fork(1001);
-    gen.run_years(&mut ents, &mut years_rng);
-    // Phase 3: licence facts.
-    for e in ents.iter_mut() {
-        gen.emit_licences(e);
-    }
-    // Corrections.
-    let mut corr_rng = master.fork(2002);
-    let spared: BTreeSet<String> = ents
-        .iter()
-        .filter(|e| matches!(e.profiles.get(&2025), Some(Profile::C | Profile::D)))
-        .map(|e| e.uscc.clone())
-        .collect();
-    corrections::add(&mut gen, &mut corr_rng, &spared);
-    // A handful of valid dates written as RFC 3339 timestamps.
-    timestamps(&mut gen, &ents, &mut master.fork(3003));
-
-    // Order by recorded time (generation order breaks ties; a dependent fact
-    // is always recorded strictly after its target).
-    let mut order: Vec<usize> = (0..gen.facts.len()).collect();
-    order.sort_by_key(|&i| (gen.facts[i].recorded, i));
-    let mut numberer = Numberer::default();
-    let mut refs = vec![String::new(); gen.facts.len()];
-    let mut seen = BTreeSet::new();
-    for &i in &order {
-        let r = numberer.assign(&gen.facts[i].reference);
-        assert!(seen.insert(r.clone()), "duplicate ref {r}");
-        refs[i] = r;
-    }
-    let mut pos = vec![0usize; gen.facts.len()];
-    for (p, &i) in order.iter().enumerate() {
-        pos[i] = p;
-    }
-    let mut out = String::new();
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for &i in &order {
-        let f = &gen.facts[i];
-        if let Some(t) = f.target_idx() {
-            assert!(pos[t] < pos[i], "target after its correction");
-            assert_eq!(gen.facts[t].enterprise, f.enterprise);
+    let s = match write(&cfg, &out) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("fixturegen: cannot write {}: {e}", out.display());
+            std::process::exit(1);
         }
-        out.push_str(&render(f, &refs[i], &refs));
-        out.push('\n');
-        *counts.entry(f.kind).or_insert(0) += 1;
-    }
-    if let Some(dir) = std::path::Path::new(&args.out).parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir).expect("create output directory");
-        }
-    }
-    let mut file = std::fs::File::create(&args.out).unwrap_or_else(|e| {
-        eprintln!("fixturegen: cannot write {}: {e}", args.out);
-        std::process::exit(1);
-    });
-    file.write_all(out.as_bytes()).expect("write");
-
-    if std::env::var_os("FIXTUREGEN_TRACE").is_some() {
-        for t in &gen.trace {
-            eprintln!("trace {t}");
-        }
-    }
-    // Summary.
-    let licensed = ents.iter().filter(|e| e.licensed).count();
+    };
+    let last = cfg.division + cfg.divisions - 1;
+    let divisions = if cfg.divisions == 1 { format!("{:02}", cfg.division) } else { format!("{:02}–{last:02}", cfg.division) };
+    eprintln!("fixturegen: seed {} division {divisions} → {}", cfg.seed, out.display());
     eprintln!(
-        "fixturegen: seed {} division {} → {}",
-        args.seed, args.division, args.out
+        "enterprises: {} ({} licence holders, {} unlicensed key-catalogue producers) in {} batch(es)",
+        s.enterprises,
+        s.licensed,
+        s.enterprises - s.licensed,
+        s.batches
     );
-    eprintln!(
-        "enterprises: {} ({} licence holders, {} unlicensed key-catalogue producers)",
-        ents.len(),
-        licensed,
-        ents.len() - licensed
-    );
-    eprintln!("facts: {}", order.len());
-    for (k, n) in &counts {
+    eprintln!("facts: {}", s.facts);
+    for (k, n) in &s.kinds {
         eprintln!("  {k:<26} {n:>5}");
     }
     for y in [2024, 2025] {
-        let mut mix: BTreeMap<Profile, usize> = BTreeMap::new();
-        for e in ents.iter().filter(|e| e.licensed) {
-            if let Some(p) = e.profiles.get(&y) {
-                *mix.entry(*p).or_insert(0) += 1;
-            }
-        }
-        eprintln!("year profiles {y} (licensed, before corrections and raises): {mix:?}");
+        let mix: Vec<String> = s.profiles.iter().filter(|((yy, _), _)| *yy == y).map(|((_, p), n)| format!("{p:?}: {n}")).collect();
+        eprintln!("year profiles {y} (licensed, before corrections and raises): {{{}}}", mix.join(", "));
     }
-}
-
-/// Writes a few `occurred_on` values as RFC 3339 timestamps: one complaint
-/// valid on 2025-01-01 given as `2024-12-31T16:30:00Z`, and a few others with
-/// `+08:00` (one without seconds) or `Z` on the previous UTC day.
-fn timestamps(gen: &mut Gen, ents: &[timeline::Ent], rng: &mut rng::Rng) {
-    // The New Year's complaint, for an enterprise whose 2025 is a C year.
-    if let Some(e) = ents.iter().find(|e| {
-        e.licensed
-            && e.profiles.get(&2025) == Some(&Profile::C)
-            && e.active_from <= d(2025, 1, 1)
-            && e.active_end > d(2025, 1, 1)
-    }) {
-        let i = gen.complaint(e, rng, d(2025, 1, 1));
-        gen.facts[i].occurred_text = Some("2024-12-31T16:30:00Z".into());
-        gen.facts[i].note = Some("12315平台夜间受理，经核实属实".into());
-    }
-    let mut cands: Vec<usize> = (0..gen.facts.len())
-        .filter(|&i| {
-            let f = &gen.facts[i];
-            matches!(
-                f.kind,
-                "supervision_inspection" | "public_opinion" | "quality_risk_finding"
-            ) && f.recorded.date() > f.occurred
-                && f.occurred_text.is_none()
-        })
-        .collect();
-    rng.shuffle(&mut cands);
-    for (k, &i) in cands.iter().take(5).enumerate() {
-        let f = &mut gen.facts[i];
-        let (h, m) = (rng.range(9, 17), rng.range(0, 59));
-        f.occurred_text = Some(match k {
-            0 => format!("{}T{:02}:{:02}+08:00", f.occurred.format("%Y-%m-%d"), h, m),
-            1 => format!(
-                "{}T{:02}:{:02}:00Z",
-                plus(f.occurred, -1).format("%Y-%m-%d"),
-                rng.range(16, 23),
-                m
-            ),
-            _ => format!(
-                "{}T{:02}:{:02}:00+08:00",
-                f.occurred.format("%Y-%m-%d"),
-                h,
-                m
-            ),
-        });
-    }
-    let _ = RefSpec::Fixed(String::new());
 }

@@ -19,9 +19,9 @@
 //!   criminal referral).
 //!
 //! Effects that outlive the year (list periods) set *floors* on later years'
-//! profiles. Phase 3 (`emit_licences`) writes licence facts, cut at any
-//! termination. Facts are stored with valid date and recorded time; `main`
-//! orders them by recorded time.
+//! profiles. Phase 3 (`emit_all_licences`) writes licence facts, cut at any
+//! termination. Facts are stored with valid date and recorded time;
+//! `batch.rs` orders them by recorded time.
 //!
 //! Phases 1 and 3 live in `timeline/plan.rs`, phase 2 in `timeline/years.rs`,
 //! the causes in `timeline/causes.rs`, the per-kind fact builders in
@@ -44,6 +44,8 @@ use std::collections::{BTreeMap, BTreeSet};
 mod builders;
 mod causes;
 mod plan;
+#[cfg(test)]
+mod tests;
 mod years;
 
 /// First and last valid date of generated activity.
@@ -104,6 +106,22 @@ pub struct Term {
     /// First grant of this number (not a renewal), liable to verification.
     pub first: bool,
     pub verify_on: Option<NaiveDate>,
+    /// Set when phase 2 writes the `licence_verification` of `verify_on`.
+    pub verified: bool,
+}
+
+impl Term {
+    /// Whether this term's `licence_granted` is written when the
+    /// enterprise's activity ends (exclusive) on `end`: granted within the
+    /// fixture and before `end`, and either valid from before `end` or
+    /// already verified (a verification proves the grant). The one rule for
+    /// writing grants and for what a termination may end (see
+    /// [`Ent::licence_nos_ended`]), so no fact names an ungranted number.
+    pub fn issued(&self, end: NaiveDate) -> bool {
+        self.grant_on <= last_day()
+            && self.grant_on < end
+            && (self.valid_from < end || self.verified)
+    }
 }
 
 /// A licence for one product unit, with its renewals.
@@ -117,7 +135,6 @@ pub struct Licence {
 /// An enterprise and its running state.
 pub struct Ent {
     pub uscc: String,
-    pub name: String,
     pub rng: Rng,
     pub licensed: bool,
     pub worst_static: u32,
@@ -149,6 +166,27 @@ impl Ent {
         }
         out
     }
+    /// Numbers a termination ends when the enterprise holds licences as on
+    /// `held_day` and its activity ends on `end` (`held_day <= end`): each
+    /// number in force on `held_day`, and each renewal issued by `end` but
+    /// not yet in force on `held_day`, once, in licence order; only numbers
+    /// with a grant [`Term::issued`] before `end`.
+    pub fn licence_nos_ended(&self, held_day: NaiveDate, end: NaiveDate) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for t in self.licences.iter().flat_map(|l| &l.terms) {
+            let held = t.grant_on.max(t.valid_from) <= held_day && held_day < t.valid_to;
+            let pending = t.issued(end) && t.valid_from > held_day;
+            let granted = self
+                .licences
+                .iter()
+                .flat_map(|l| &l.terms)
+                .any(|g| g.licence_no == t.licence_no && g.issued(end));
+            if (held || pending) && granted && !out.contains(&t.licence_no) {
+                out.push(t.licence_no.clone());
+            }
+        }
+        out
+    }
     /// Numbers of the licences covering `day`.
     pub fn licence_nos_on(&self, day: NaiveDate) -> Vec<String> {
         self.held_on(day)
@@ -169,25 +207,6 @@ impl Ent {
         let f = self.floors.entry(year).or_insert(p);
         if p > *f {
             *f = p;
-        }
-    }
-
-    /// A copy of the licence data (for probing coverage without the end cut).
-    pub fn clone_shallow(&self) -> Ent {
-        Ent {
-            uscc: self.uscc.clone(),
-            name: self.name.clone(),
-            rng: self.rng.clone(),
-            licensed: self.licensed,
-            worst_static: self.worst_static,
-            licences: self.licences.clone(),
-            key_product: self.key_product,
-            active_from: self.active_from,
-            active_end: self.active_end,
-            termination: self.termination,
-            floors: BTreeMap::new(),
-            profiles: BTreeMap::new(),
-            load_time: self.load_time,
         }
     }
 }
@@ -263,11 +282,19 @@ pub enum DCause {
     Criminal,
 }
 
-/// The generator: all facts in generation order plus numbering state.
+/// Licence serial counters per (category code, product code).
+pub type Serials = BTreeMap<(u8, u16), u32>;
+
+/// The generator of one batch: its facts in generation order plus
+/// numbering state.
 pub struct Gen {
     pub facts: Vec<Fact>,
     pub division: String,
-    serials: BTreeMap<(u8, u16), u32>,
+    /// USCC region codes and name prefixes of the division (`names.rs`).
+    regions: Vec<String>,
+    prefixes: Vec<(String, u32)>,
+    /// Carried from batch to batch, so licence numbers stay unique in a run.
+    serials: Serials,
     d_used: BTreeMap<DCause, u32>,
     refused_once: u32,
     /// Set while drawing 2026: its rectifications are completed on time
@@ -278,16 +305,24 @@ pub struct Gen {
 }
 
 impl Gen {
-    pub fn new(division: &str) -> Gen {
+    /// A batch of `division`, numbering licences on from `serials`.
+    pub fn new(division: &str, serials: Serials) -> Gen {
         Gen {
             facts: Vec::new(),
             division: division.to_string(),
-            serials: BTreeMap::new(),
+            regions: names::regions(division),
+            prefixes: names::prefixes(division),
+            serials,
             d_used: BTreeMap::new(),
             refused_once: 0,
             lax: false,
             trace: Vec::new(),
         }
+    }
+
+    /// The licence serials, to carry on into the next batch.
+    pub fn serials(&self) -> Serials {
+        self.serials.clone()
     }
 
     fn push(&mut self, f: Fact) -> usize {

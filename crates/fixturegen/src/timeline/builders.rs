@@ -367,7 +367,9 @@ impl Gen {
     }
 
     /// One `licence_terminated` fact per number in `nos`, dated `on` and
-    /// recorded 1..=`max_lag` days later (and after fact `after`, if any);
+    /// recorded 1..=`max_lag` days later, after fact `after` (if any) and
+    /// after the grant of the number in `grants` (if any; phase 3 only, in
+    /// phase 2 the grants are recorded before their first use instead);
     /// `how` is (document series, mode, note).
     #[allow(clippy::too_many_arguments)]
     pub(super) fn terminate_licences(
@@ -379,9 +381,15 @@ impl Gen {
         how: (&'static str, &'static str, &'static str),
         max_lag: i64,
         after: Option<usize>,
+        grants: &BTreeMap<String, usize>,
     ) {
         let (prefix, mode, note) = how;
         for no in nos {
+            let after = match (after, grants.get(&no)) {
+                (Some(a), Some(&g)) if self.facts[g].recorded > self.facts[a].recorded => Some(g),
+                (None, Some(&g)) => Some(g),
+                (a, _) => a,
+            };
             let rec = self.rec(rng, on, 1, max_lag, after);
             self.push(
                 Fact::new(

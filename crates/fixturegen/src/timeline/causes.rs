@@ -352,7 +352,9 @@ impl Gen {
                     "revoked_penalty",
                     "依据行政处罚决定吊销生产许可证",
                 );
-                self.terminate_licences(e, rng, on_t, held, how, 10, Some(p));
+                let ended = e.licence_nos_ended(on_p, on_t);
+                let none = BTreeMap::new();
+                self.terminate_licences(e, rng, on_t, ended, how, 10, Some(p), &none);
                 if rng.chance(0.5) {
                     self.rectify(e, rng, s, Timely::Never, limit);
                 }
@@ -373,7 +375,9 @@ impl Gen {
                     "withdrawn_fraud",
                     "以欺骗手段取得生产许可证，依法撤销",
                 );
-                self.terminate_licences(e, rng, on_t, held, how, 10, Some(v));
+                let ended = e.licence_nos_ended(on, on_t);
+                let none = BTreeMap::new();
+                self.terminate_licences(e, rng, on_t, ended, how, 10, Some(v), &none);
                 let measures = vec![("fine", Some(rng.range(1, 3) * 10000))];
                 self.penalty(
                     e,

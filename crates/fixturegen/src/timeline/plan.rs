@@ -14,7 +14,26 @@ fn scale_points(s: &str) -> u32 {
     }
 }
 
+/// Sorts `changes` by day and keeps one per day: a change registration's ref
+/// names the enterprise and the day (`GSXT-BG-{uscc}-{yyyymmdd}`), so a
+/// change drawn on a day already taken moves to the next free day, and is
+/// dropped if that passes `hi`.
+pub(super) fn one_change_a_day(changes: &mut Vec<(NaiveDate, &'static str)>, hi: NaiveDate) {
+    changes.sort();
+    let mut last: Option<NaiveDate> = None;
+    changes.retain_mut(|(on, _)| {
+        if let Some(l) = last.filter(|l| *on <= *l) {
+            *on = plus(l, 1);
+        }
+        last = Some(*on);
+        *on <= hi
+    });
+}
+
 impl Gen {
+    /// The next licence number of a product unit, `XKcc-ppp-nnnnn`; serials
+    /// run on across a run's batches, and past 99999 (a run of some 10^7
+    /// facts) they go on in blocks under a region prefix, `（兵1）XK…`.
     fn licence_no(&mut self, rng: &mut Rng, cat: usize, prod: usize) -> String {
         let c = &CATEGORIES[cat];
         let p = &c.products[prod];
@@ -23,7 +42,9 @@ impl Gen {
             .entry((c.code, p.code))
             .or_insert_with(|| rng.range(0, 30) as u32);
         *serial += 1;
-        format!("XK{:02}-{:03}-{:05}", c.code, p.code, *serial)
+        let (block, n) = (*serial / 100_000, *serial % 100_000);
+        let prefix = if block == 0 { String::new() } else { format!("（兵{block}）") };
+        format!("{prefix}XK{:02}-{:03}-{n:05}", c.code, p.code)
     }
 
     // ------------------------------------------------------------------
@@ -36,11 +57,11 @@ impl Gen {
         master: &mut Rng,
         salt: u64,
         licensed: bool,
-        used_codes: &mut BTreeSet<String>,
+        codes: &mut names::Codes,
         used_names: &mut BTreeSet<String>,
     ) -> Ent {
         let mut rng = master.fork(salt);
-        let uscc = names::make_uscc(&mut rng, used_codes);
+        let uscc = codes.make(&mut rng, &self.regions);
         let scale = *rng.weighted(SCALES);
         let load_day = rand_date(&mut rng, d(2021, 1, 4), d(2021, 1, 29));
         let load_time = office_time(&mut rng, load_day);
@@ -78,7 +99,7 @@ impl Gen {
             } else {
                 plus(g0, -rng.range(60, 500))
             };
-            name = names::company_name(&mut rng, CATEGORIES[cat].trade_words, used_names);
+            name = names::company_name(&mut rng, CATEGORIES[cat].trade_words, used_names, &self.prefixes);
             licences.push(self.plan_licence(&mut rng, cat, g0));
             if rng.chance(0.12) {
                 let companions: &[&str] = match CATEGORIES[cat].name {
@@ -109,7 +130,7 @@ impl Gen {
             let kp = rng.below(KEY_PRODUCTS.len() as u64) as usize;
             key_product = Some(kp);
             reg_date = rand_date(&mut rng, d(2001, 1, 1), d(2022, 6, 30));
-            name = names::company_name(&mut rng, KEY_PRODUCTS[kp].trade_words, used_names);
+            name = names::company_name(&mut rng, KEY_PRODUCTS[kp].trade_words, used_names, &self.prefixes);
             active_from = plus(reg_date, 30).max(first_day());
             active_end = plus(last_day(), 1);
             key_catalogue = true;
@@ -181,7 +202,7 @@ impl Gen {
             if rng.chance(0.03) {
                 changes.push((rand_date(&mut rng, change_lo, change_hi), "key_catalogue"));
             }
-            changes.sort();
+            one_change_a_day(&mut changes, change_hi);
             let mut cur_scale = scale;
             let mut cur_name = name.clone();
             for (on, what) in changes {
@@ -212,7 +233,7 @@ impl Gen {
                             Some(kp) => KEY_PRODUCTS[kp].trade_words,
                             None => CATEGORIES[licences[0].cat].trade_words,
                         };
-                        let new_name = names::company_name(&mut rng, words, used_names);
+                        let new_name = names::company_name(&mut rng, words, used_names, &self.prefixes);
                         f = f
                             .f("name", J::s(&new_name))
                             .note(format!("原名称：{cur_name}"));
@@ -233,7 +254,6 @@ impl Gen {
         let worst_static = scales.iter().map(|s| scale_points(s)).max().unwrap() + risk.points();
         Ent {
             uscc,
-            name,
             rng,
             licensed,
             worst_static,
@@ -264,6 +284,7 @@ impl Gen {
             valid_to: plus_years(g0, 5),
             first: true,
             verify_on: v0,
+            verified: false,
         });
         loop {
             let last = terms.last().unwrap().clone();
@@ -285,6 +306,7 @@ impl Gen {
                 valid_to: plus_years(last.valid_to, 5),
                 first: !same,
                 verify_on: v,
+                verified: false,
             });
         }
         Licence { cat, prod, terms }
@@ -294,30 +316,43 @@ impl Gen {
     // Phase 3: licence facts.
     // ------------------------------------------------------------------
 
-    /// When the first `licence_verification` of `licence_no` by `uscc` is
-    /// recorded, if there is one.
-    fn first_verification(&self, uscc: &str, licence_no: &str) -> Option<chrono::NaiveDateTime> {
-        self.facts
-            .iter()
-            .filter(|f| f.kind == "licence_verification" && f.enterprise == uscc)
-            .filter(|f| matches!(f.get("licence_no"), Some(J::S(n)) if n == licence_no))
-            .map(|f| f.recorded)
-            .min()
+    /// When the first fact using each (enterprise, licence number) — a
+    /// `licence_verification` or `licence_terminated` of phase 2 — is recorded.
+    fn first_uses(&self) -> BTreeMap<(String, String), NaiveDateTime> {
+        let mut out: BTreeMap<(String, String), NaiveDateTime> = BTreeMap::new();
+        for f in &self.facts {
+            if f.kind != "licence_verification" && f.kind != "licence_terminated" {
+                continue;
+            }
+            if let Some(J::S(no)) = f.get("licence_no") {
+                let t = out.entry((f.enterprise.clone(), no.clone())).or_insert(f.recorded);
+                *t = (*t).min(f.recorded);
+            }
+        }
+        out
     }
 
-    /// Grants (cut at the end of activity) and terminations.
-    pub fn emit_licences(&mut self, e: &mut Ent) {
+    /// Phase 3 for every enterprise, in order.
+    pub fn emit_all_licences(&mut self, ents: &mut [Ent]) {
+        let uses = self.first_uses();
+        for e in ents.iter_mut() {
+            self.emit_licences(e, &uses);
+        }
+    }
+
+    /// Grants (those [`Term::issued`] before the end of activity) and the
+    /// planned termination; `uses` from [`Gen::first_uses`].
+    fn emit_licences(&mut self, e: &mut Ent, uses: &BTreeMap<(String, String), NaiveDateTime>) {
         let mut rng = e.rng.clone();
         let mut k = 0;
         let mut granted = std::collections::BTreeSet::new();
+        // Latest-recorded grant of each number: a termination follows it.
+        let mut grants: BTreeMap<String, usize> = BTreeMap::new();
         for l in e.licences.clone() {
             let cat = &CATEGORIES[l.cat];
             let prod = &cat.products[l.prod];
             for t in &l.terms {
-                if t.grant_on >= e.active_end
-                    || t.valid_from >= e.active_end
-                    || t.grant_on > last_day()
-                {
+                if !t.issued(e.active_end) {
                     continue;
                 }
                 k += 1;
@@ -326,12 +361,12 @@ impl Gen {
                 } else {
                     self.rec(&mut rng, t.grant_on, 0, 15, None)
                 };
-                // Import refuses a verification of a licence it does not
-                // know: record the first grant of a number before the first
-                // verification of it (made in phase 2, recorded at least a
+                // Import refuses a verification or termination of a licence
+                // it does not know: record the first grant of a number before
+                // the first use of it (made in phase 2, recorded at least a
                 // day after a valid date on or after this grant's).
                 if granted.insert(t.licence_no.clone()) {
-                    if let Some(v) = self.first_verification(&e.uscc, &t.licence_no) {
+                    if let Some(&v) = uses.get(&(e.uscc.clone(), t.licence_no.clone())) {
                         if v <= rec {
                             rec = v - chrono::Duration::minutes(30);
                         }
@@ -359,15 +394,17 @@ impl Gen {
                 } else if t.grant_on < t.valid_from {
                     f = f.note("有效期届满换发新证");
                 }
-                self.push(f);
+                let i = self.push(f);
+                let later = grants
+                    .get(&t.licence_no)
+                    .is_none_or(|&g| self.facts[g].recorded <= rec);
+                if later {
+                    grants.insert(t.licence_no.clone(), i);
+                }
             }
         }
-        // Planned termination of every licence then held.
+        // Planned termination of every licence then held (or renewed).
         if let Some((on, mode)) = e.termination {
-            let probe = Ent {
-                active_end: plus(last_day(), 400),
-                ..e.clone_shallow()
-            };
             let (prefix, note) = if mode == "cancelled" {
                 ("兵市监许注", "企业申请注销，停止生产")
             } else {
@@ -376,8 +413,9 @@ impl Gen {
                     "生产条件发生变化，不再符合许可条件，依法撤回",
                 )
             };
-            let held = probe.licence_nos_on(on);
-            self.terminate_licences(e, &mut rng, on, held, (prefix, mode, note), 15, None);
+            let ended = e.licence_nos_ended(on, on);
+            let how = (prefix, mode, note);
+            self.terminate_licences(e, &mut rng, on, ended, how, 15, None, &grants);
         }
     }
 }

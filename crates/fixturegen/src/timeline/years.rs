@@ -404,16 +404,15 @@ impl Gen {
             self.inspection(e, &mut rng, on, kind, "no_issue", &[]);
         }
         // Post-licence verification of new licences.
-        let due: Vec<(String, NaiveDate)> = e
-            .licences
-            .iter()
-            .flat_map(|l| &l.terms)
-            .filter_map(|t| {
-                t.verify_on
-                    .filter(|v| *v >= ys && *v <= ye)
-                    .map(|v| (t.licence_no.clone(), v))
-            })
-            .collect();
+        // A verified term's grant is written even if the activity ends
+        // before the term is in force (`Term::issued`).
+        let mut due: Vec<(String, NaiveDate)> = Vec::new();
+        for t in e.licences.iter_mut().flat_map(|l| &mut l.terms) {
+            if let Some(v) = t.verify_on.filter(|v| *v >= ys && *v <= ye) {
+                t.verified = true;
+                due.push((t.licence_no.clone(), v));
+            }
+        }
         for (no, on) in due {
             let fail = (profile == Profile::D || (profile == Profile::C && budget >= 10))
                 && rng.chance(0.2);
