@@ -16,14 +16,17 @@ pub const DEFAULT_SEED: u64 = 8;
 /// Number of small imports, and facts in each.
 pub const SMALL_IMPORTS: usize = 100;
 pub const SMALL_FACTS: usize = 100;
-/// Facts per licence holder in today's generator (about 22), to size `--enterprises`.
-const FACTS_PER_ENTERPRISE: u64 = 22;
+/// Facts per division the benchmark data spreads over (`--divisions`).
+const FACTS_PER_DIVISION: u64 = 750_000;
 
 /// The generator's command for about `facts` facts: the one place to change
 /// when fixturegen gains `--facts N --divisions K`.
 pub fn generator_command(fixturegen: &Path, facts: u64, seed: u64, out: &Path) -> Command {
     let mut c = Command::new(fixturegen);
-    c.args(["--seed", &seed.to_string(), "--division", "08", "--enterprises", &facts.div_ceil(FACTS_PER_ENTERPRISE).to_string()]);
+    // A province: one division per ~750k facts, at most the XPCC's 14.
+    let divisions = facts.div_ceil(FACTS_PER_DIVISION).clamp(1, 14);
+    let first = if divisions == 1 { "08" } else { "01" };
+    c.args(["--seed", &seed.to_string(), "--division", first, "--divisions", &divisions.to_string(), "--facts", &facts.to_string()]);
     c.arg("--out").arg(out);
     c
 }

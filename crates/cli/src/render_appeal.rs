@@ -76,9 +76,9 @@ pub fn diff(d: &ReportDiff) -> String {
 /// The annual run's outcome.
 pub fn issue(out: &IssueOutcome) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "issued {} grades for {} (V = {}, K = {}, head hash {}…, rules {} sha256 {}…)", out.records.len(), out.year, out.on, out.known_at, &out.head_hash[..12], out.rules_id, &out.rules_sha256[..12]);
-    if let (Some(a), Some(b)) = (out.records.first(), out.records.last()) {
-        let _ = writeln!(o, "decision records: seqs {}..={} (refs GRADE-{}-<USCC>-<n>){}", a.seq, b.seq, out.year, if out.superseding > 0 { format!(", {} superseding earlier decisions", out.superseding) } else { String::new() });
+    let _ = writeln!(o, "issued {} grades for {} (V = {}, K = {}, head hash {}…, rules {} sha256 {}…)", out.recorded, out.year, out.on, out.known_at, &out.head_hash[..12], out.rules_id, &out.rules_sha256[..12]);
+    if let (Some(a), Some(b)) = (out.first_seq, out.last_seq) {
+        let _ = writeln!(o, "decision records: seqs {}..={} (refs GRADE-{}-<USCC>-<n>){}", a, b, out.year, if out.superseding > 0 { format!(", {} superseding earlier decisions", out.superseding) } else { String::new() });
     }
     if !out.unreplaced.is_empty() {
         let _ = writeln!(o, "{} earlier decision(s) stand without replacement (enterprise no longer in scope on {}): {}", out.unreplaced.len(), out.on, out.unreplaced.join(", "));
@@ -86,7 +86,7 @@ pub fn issue(out: &IssueOutcome) -> String {
     if out.unregistered > 0 {
         let _ = writeln!(o, "{} enterprise(s) with facts but no enterprise_registered known at seq {} skipped (out of scope)", out.unregistered, out.known_at);
     }
-    let total = out.records.len().max(1);
+    let total = (out.recorded as usize).max(1);
     let parts: Vec<String> = out.distribution.iter().map(|(g, n)| format!("{g} {n} ({}.{}%)", n * 1000 / total / 10, n * 1000 / total % 10)).collect();
     let _ = writeln!(o, "distribution: {}", parts.join(", "));
     o

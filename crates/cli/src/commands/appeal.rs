@@ -40,8 +40,8 @@ pub fn issue(dir: &Path, a: IssueArgs) -> CliResult {
         Format::Json => json(&serde_json::json!({
             "year": out.year, "on": out.on.to_string(), "known_at_seq": out.known_at.0, "head_hash": out.head_hash,
             "rules": {"id": out.rules_id, "sha256": out.rules_sha256},
-            "recorded": out.records.len(), "superseding": out.superseding, "unreplaced": out.unreplaced, "unregistered": out.unregistered,
-            "first_seq": out.records.first().map(|r| r.seq.0), "last_seq": out.records.last().map(|r| r.seq.0),
+            "recorded": out.recorded, "superseding": out.superseding, "unreplaced": out.unreplaced, "unregistered": out.unregistered,
+            "first_seq": out.first_seq.map(|s| s.0), "last_seq": out.last_seq.map(|s| s.0),
             "distribution": out.distribution.iter().map(|(g, n)| (g.to_string(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
         }))?,
         Format::Table => render::issue(&out),
