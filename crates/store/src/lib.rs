@@ -18,6 +18,7 @@ mod keys;
 pub mod legacy;
 mod read;
 mod recover;
+mod stream;
 pub mod tamper;
 mod verify;
 

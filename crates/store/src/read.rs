@@ -191,25 +191,20 @@ impl Ledger {
     }
 
     /// Every enterprise with a committed fact, in USCC order, with its
-    /// records of seq ≤ `upto`; memory holds one enterprise at a time.
+    /// records of seq ≤ `upto`, each decoded once; time linear in the
+    /// ledger, memory bounded by a partition (see `stream`).
     pub fn enterprises(&self, upto: Seq) -> impl Iterator<Item = Result<(Uscc, Vec<Record>), StoreError>> + '_ {
-        let prefix = [keys::ENTERPRISE];
-        self.tree.scan_prefix(prefix).filter_map(move |kv| {
-            let step = || -> Result<Option<(Uscc, Vec<Record>)>, StoreError> {
-                let (k, v) = kv?;
-                let uscc = std::str::from_utf8(&k[1..])
-                    .ok()
-                    .and_then(|s| Uscc::parse(s).ok())
-                    .ok_or_else(|| StoreError::Inconsistent(format!("malformed enterprise index key {}", keys::describe(&k))))?;
-                let mut seqs = decode_seq_list(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source })?;
-                seqs.retain(|s| *s <= upto);
-                if seqs.is_empty() {
-                    return Ok(None);
-                }
-                Ok(Some((uscc, self.records_at(&seqs)?)))
-            };
-            step().transpose()
-        })
+        self.enterprises_partitioned(upto, crate::stream::PARTITION_RECORDS)
+    }
+
+    /// [`Ledger::enterprises`] with partitions of `partition_records` (tests).
+    #[doc(hidden)]
+    pub fn enterprises_partitioned(&self, upto: Seq, partition_records: u64) -> impl Iterator<Item = Result<(Uscc, Vec<Record>), StoreError>> + '_ {
+        let (walk, err) = match crate::stream::EnterpriseWalk::new(self, upto, partition_records) {
+            Ok(w) => (Some(w), None),
+            Err(e) => (None, Some(Err(e))),
+        };
+        err.into_iter().chain(walk.into_iter().flatten())
     }
 
     /// Every record with seq ≤ `upto`, grouped by enterprise.
