@@ -18,7 +18,7 @@ use std::sync::MutexGuard;
 /// Records held before they are written as chunks.
 const SPILL_RECORDS: usize = 4096;
 /// Index entries held before they are written (past the head).
-const INDEX_ENTRIES: usize = 1 << 20;
+const INDEX_ENTRIES: usize = 2 << 20;
 /// Index values rewritten per sled batch (sled holds a batch's garbage
 /// until the batch ends).
 const INDEX_BATCH: usize = 512;
@@ -52,7 +52,7 @@ pub struct Appender<'l> {
 }
 
 /// Stored bucket entries the cache may hold (16 bytes each).
-const CACHED_ENTRIES: usize = 4 << 20;
+const CACHED_ENTRIES: usize = 2 << 20;
 
 impl Ledger {
     /// Starts an append. With `spill` false nothing is written until
