@@ -13,8 +13,9 @@ use std::process::Output;
 mod support;
 use support::*;
 
-/// After the fixtures' last recorded times (division: 2026-11-15; compat: 2026-11-30T20:32Z).
-const NOW: &str = "2026-11-30T21:00:00Z";
+/// After the fixtures' last recorded times (division: 2026-11-15; compat:
+/// 2026-11-30T20:32Z; b60d6be: 2026-11-30T23:05:55.8Z).
+const NOW: &str = "2026-11-30T23:06:00Z";
 
 fn run(ledger: &Path, args: &[&str]) -> Output {
     run_at(NOW, ledger, args)
@@ -210,7 +211,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 #[test]
-fn issue7_earlier_releases_ledgers_restore_with_their_format1_records_byte_for_byte() {
+fn issue7_earlier_releases_ledgers_restore_with_their_records_byte_for_byte() {
     let compat = support::fixtures().join("compat");
     let mut names = names_in(&compat);
     names.retain(|n| compat.join(n).join("ledger").is_dir());
@@ -227,22 +228,25 @@ fn issue7_earlier_releases_ledgers_restore_with_their_format1_records_byte_for_b
         };
         ok(run(&src, &["migrate", "--from", old.to_str().unwrap(), "--to", src.to_str().unwrap()]));
         assert_eq!(stored_values(&src), legacy, "{name}: migrate keeps every stored value");
-        let format1 = head_of(&src)["seq"].as_u64().unwrap();
-        // One fact appended today, in record format 2, after the format-1 records.
+        let stored = head_of(&src)["seq"].as_u64().unwrap();
+        // Each release wrote one record format: 1 up to 44df4d8, 2 from b60d6be (0.2.0).
+        let format1 = legacy.iter().filter(|v| v[4..6] == [0, 1]).count() as u64;
+        assert!(format1 == 0 || format1 == stored, "{name}: {format1} of {stored} records in format 1");
+        // One fact appended today, in record format 2, after the release's records.
         let fact = r#"{"kind":"complaint_verified","ref":"ARCHIVE-TEST-1","enterprise":"91660800MA77D00104","occurred_on":"2026-11-01","channel":"report"}"#;
         ok(run(&src, &["import", write(t.path(), "one.jsonl", fact).to_str().unwrap()]));
 
         ok(run(&src, &["export", file.to_str().unwrap()]));
         let v = json(verify_archive(&file, true));
-        assert_eq!((v["records"].as_u64(), v["format1_records"].as_u64()), (Some(format1 + 1), Some(format1)), "{name}: {v}");
+        assert_eq!((v["records"].as_u64(), v["format1_records"].as_u64()), (Some(stored + 1), Some(format1)), "{name}: {v}");
         ok(run(&dst, &["restore", file.to_str().unwrap()]));
         assert_eq!(head_of(&dst), head_of(&src), "{name}");
 
         let (a, b) = (stored_values(&src), stored_values(&dst));
-        assert_eq!(a.len() as u64, format1 + 1);
+        assert_eq!(a.len() as u64, stored + 1);
         assert_eq!(a, b, "{name}: stored records differ after restore");
-        assert!(b[..format1 as usize].iter().all(|v| v[4..6] == [0, 1]), "{name}: format-1 records stay in format 1");
-        assert_eq!(b[format1 as usize][4..6], [0, 2]);
+        assert!(b[..stored as usize].iter().zip(&legacy).all(|(v, old)| v[4..6] == old[4..6]), "{name}: records keep their format");
+        assert_eq!(b[stored as usize][4..6], [0, 2]);
         for on in ["2024-12-31", "2025-12-31"] {
             let q = ["grade-all", "--on", on, "--format", "json"];
             assert_eq!(ok(run(&src, &q)), ok(run(&dst, &q)), "{name}: grade-all --on {on}");

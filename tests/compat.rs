@@ -17,8 +17,9 @@ use std::process::Output;
 mod support;
 use support::*;
 
-/// A fixed "now" just after the fixtures' last records (2026-11-30, UTC).
-const NOW: &str = "2026-11-30T21:00:00Z";
+/// A fixed "now" just after the fixtures' last records (b60d6be's:
+/// 2026-11-30T23:05:55.8Z).
+const NOW: &str = "2026-11-30T23:06:00Z";
 
 fn run(ledger: &Path, args: &[&str]) -> Output {
     run_at(NOW, ledger, args)
@@ -169,6 +170,7 @@ fn decisions(fixture: &Path) -> Vec<Issued> {
 fn every_fixture_is_complete_and_small() {
     let all = fixtures();
     assert!(all.iter().any(|(n, _)| n == "add52da"), "the fixture of the release before the stricter import checks is kept");
+    assert!(all.iter().any(|(n, _)| n == "b60d6be"), "the fixture of record format 2 in storage layout 1 (0.2.0) is kept");
     for (name, dir) in &all {
         for f in ["README.md", "commands.sh", "facts.jsonl", "decisions.json", "objections.json", "ledger/db", "ledger/conf"] {
             assert!(dir.join(f).is_file(), "fixtures/compat/{name}/{f} is missing");
