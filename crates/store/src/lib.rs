@@ -3,6 +3,7 @@
 //! that knows sled. Layout: docs/FORMAT.md.
 
 mod disk;
+pub mod failpoint;
 mod keys;
 
 use model::envelope::{self, EnvelopeError};
@@ -287,7 +288,9 @@ impl Ledger {
         }
         batch.insert(keys::HEAD, envelope::encode(HEAD_MAGIC, HEAD_VERSION, &head).map_err(StoreError::Encode)?);
         let n = records.len();
+        failpoint::write("apply_batch").map_err(|e| self.write_err(n, e.into()))?;
         self.tree.apply_batch(batch).map_err(|e| self.write_err(n, e))?;
+        failpoint::write("flush").map_err(|e| self.write_err(n, e.into()))?;
         self.db.flush().map_err(|e| self.write_err(n, e))?;
         Ok(records)
     }
