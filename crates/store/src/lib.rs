@@ -3,7 +3,7 @@
 //! that knows sled. Layout: docs/FORMAT.md.
 
 mod disk;
-pub mod failpoint;
+mod failpoint;
 mod keys;
 
 use model::envelope::{self, EnvelopeError};
