@@ -7,7 +7,7 @@ OUT    ?= out
 ON     ?= 2025-12-31
 FACTS  := fixtures/division-08/facts.jsonl
 
-.PHONY: run test lint build fixtures bench bench-huge clean mutants
+.PHONY: run test lint build fixtures bench bench-huge clean mutants soak
 
 build:
 	$(CARGO) build --release --locked -p credit-ledger
@@ -24,6 +24,13 @@ run: build
 ## Every test: the purity lint, unit, scenarios, golden bytes, ledger, CLI, fixture checks.
 test: lint
 	$(CARGO) test --workspace --locked
+
+## The crash harness at length (docs/TESTING.md "Crash safety"): CRASH_KILLS SIGKILLs of a
+## writing child (make test runs 50), then the counts; CRASH_SEED=N replays another schedule.
+CRASH_KILLS ?= 1000
+soak:
+	CRASH_KILLS=$(CRASH_KILLS) $(if $(CRASH_SEED),CRASH_SEED=$(CRASH_SEED)) \
+	  $(CARGO) test --locked -p credit-ledger --test crash -- --exact issue7_crash_kills --nocapture
 
 ## The functional core (model, rules, grading) does no I/O, reads no clock or
 ## environment: clippy's disallowed-methods (each crate's clippy.toml) enforce it.

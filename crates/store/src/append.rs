@@ -46,10 +46,13 @@ pub struct Appender<'l> {
     held_entries: usize,
     /// Bucket values as stored in the tree, read once per append (bounded
     /// by [`CACHED_ENTRIES`]): lookups and the commit's rewrite share them.
-    stored: RefCell<HashMap<(u8, u16), Vec<(u64, Seq)>>>,
+    stored: RefCell<Buckets>,
     stored_entries: Cell<usize>,
     done: bool,
 }
+
+/// Bucket entries by (index, bucket).
+type Buckets = HashMap<(u8, u16), Vec<(u64, Seq)>>;
 
 /// Stored bucket entries the cache may hold (16 bytes each).
 const CACHED_ENTRIES: usize = 2 << 20;
@@ -178,7 +181,7 @@ impl<'l> Appender<'l> {
         if self.buffer.is_empty() {
             return Ok(());
         }
-        crate::failpoint::hit("chunks").map_err(|e| self.ledger.write_err(self.buffer.len(), sled::Error::Io(e)))?;
+        crate::failpoint::write("chunks").map_err(|e| self.ledger.write_err(self.buffer.len(), sled::Error::Io(e)))?;
         let mut batch = sled::Batch::default();
         let mut start = 0;
         while start < self.buffer.len() {
@@ -216,7 +219,7 @@ impl<'l> Appender<'l> {
         let mut in_batch = 0;
         let flush_batch = |batch: &mut sled::Batch, in_batch: &mut usize, force: bool| -> Result<(), StoreError> {
             if *in_batch > 0 && (force || *in_batch >= INDEX_BATCH) {
-                crate::failpoint::hit("indexes").map_err(|e| ledger.write_err(n, sled::Error::Io(e)))?;
+                crate::failpoint::write("indexes").map_err(|e| ledger.write_err(n, sled::Error::Io(e)))?;
                 ledger.tree.apply_batch(std::mem::take(batch)).map_err(|e| ledger.write_err(n, e))?;
                 *in_batch = 0;
             }
@@ -265,11 +268,18 @@ impl<'l> Appender<'l> {
         let n = self.pending() as usize;
         self.write_indexes()?;
         let ledger = self.ledger;
-        crate::failpoint::hit("flush").map_err(|e| ledger.write_err(n, sled::Error::Io(e)))?;
+        crate::failpoint::write("flush").map_err(|e| ledger.write_err(n, sled::Error::Io(e)))?;
         ledger.db.flush().map_err(|e| ledger.write_err(n, e))?;
-        crate::failpoint::hit("head").map_err(|e| ledger.write_err(n, sled::Error::Io(e)))?;
+        crate::failpoint::write("head").map_err(|e| ledger.write_err(n, sled::Error::Io(e)))?;
         ledger.tree.insert(keys::HEAD, Ledger::encode_head(&self.tip)?).map_err(|e| ledger.write_err(n, e))?;
-        ledger.db.flush().map_err(|e| ledger.write_err(n, e))?;
+        let flushed = crate::failpoint::write("flush head").map_err(sled::Error::Io).and_then(|_| ledger.db.flush().map(|_| ()));
+        if let Err(e) = flushed {
+            // Not acknowledged, so it must not appear later either: put the
+            // old head back (sled may still write the new one out at exit);
+            // dropping `self` then removes what lies past it.
+            let _ = Ledger::encode_head(&self.committed).map(|old| ledger.tree.insert(keys::HEAD, old));
+            return Err(ledger.write_err(n, e));
+        }
         self.done = true;
         Ok(self.tip)
     }
