@@ -20,7 +20,7 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 
 /// Records per partition: what memory holds decoded at once.
-pub const PARTITION_RECORDS: u64 = 30_000;
+pub const PARTITION_RECORDS: u64 = 20_000;
 
 fn io_err(what: &str, e: std::io::Error) -> StoreError {
     StoreError::Inconsistent(format!("cannot {what} a spill file of the enterprise walk (TMPDIR): {e}"))
