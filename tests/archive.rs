@@ -198,17 +198,6 @@ fn issue7_restore_only_creates_a_new_ledger() {
     assert!(!t.path().join("none").exists() && !t.path().join("x.jsonl").exists());
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
 
 #[test]
 fn issue7_earlier_releases_ledgers_restore_with_their_records_byte_for_byte() {

@@ -66,18 +66,6 @@ fn fixtures() -> Vec<(String, PathBuf)> {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
 
 /// A private copy of the fixture's ledger, migrated to today's layout with
 /// `credit-ledger migrate` (the temp dir lives as long as the guard).

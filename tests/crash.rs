@@ -29,7 +29,7 @@ mod child;
 use child::{observe, Kill, Run};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use support::{bin_at, fixtures};
+use support::{bin_at, copy_dir, fixtures};
 
 /// The fixed clock of every run: after the fixture's last recorded time.
 const NOW: &str = "2026-11-20T00:00:00+08:00";
@@ -89,18 +89,6 @@ fn grades(dir: &Path) -> (Option<i32>, String) {
     (o.status.code(), support::stdout(&o))
 }
 
-/// Copies a closed ledger directory (sled's files and its `blobs/`).
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
 
 fn reset(dir: &Path) {
     if dir.exists() {

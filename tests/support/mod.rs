@@ -81,3 +81,16 @@ pub fn golden_records(dir: &Path) -> Vec<model::Record> {
     let out = ingest::import(&ledger, &[golden_input()], ts("2024-01-01T00:00:00+08:00")).unwrap();
     ledger.scan(model::Seq(1), out.head.seq).collect::<Result<_, _>>().unwrap()
 }
+
+/// Copies a closed ledger directory (sled's files and its `blobs/`).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
