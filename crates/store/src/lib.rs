@@ -38,7 +38,7 @@ const HEAD_VERSION: u16 = 1;
 /// The one sled tree of layout 2.
 const TREE: &str = "ledger/v2";
 /// sled's page cache, in bytes: reads beyond it go to the file.
-const CACHE_BYTES: u64 = 32 * 1024 * 1024;
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Why a ledger operation failed.
 #[derive(Debug, thiserror::Error)]
