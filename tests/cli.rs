@@ -146,6 +146,41 @@ fn a_rejected_import_exits_2_and_appends_nothing() {
     assert!(stdout(&v).contains("8 records verified"), "{}", stdout(&v));
 }
 
+/// A first import is built aside and renamed into place (issue 7): a
+/// rejected one leaves nothing at all, not even the hidden directory it
+/// was built in, nor the parents of the ledger's path; an accepted one
+/// leaves only the ledger.
+#[test]
+fn issue7_a_rejected_first_import_leaves_nothing_anywhere() {
+    let t = tempfile::tempdir().unwrap();
+    let l = t.path().join("a/b/ledger");
+    let bad = t.path().join("bad.jsonl");
+    // 5,000 good lines (written past the head in chunks), then a bad one.
+    let mut text = String::new();
+    for i in 0..5000 {
+        text += &format!("{{\"kind\":\"complaint_verified\",\"ref\":\"C-{i}\",\"enterprise\":\"{E1}\",\"occurred_on\":\"2025-01-01\",\"channel\":\"report\"}}\n");
+    }
+    text += &format!("{{\"kind\":\"complaint_verified\",\"ref\":\"C-X\",\"enterprise\":\"{E1}\",\"occurred_on\":\"2025-01-01\",\"channel\":\"fax\"}}\n");
+    std::fs::write(&bad, &text).unwrap();
+    let listing = || {
+        let mut v: Vec<String> = std::fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    };
+    let o = run(&l, &["import", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("bad.jsonl:5001: field `channel`"), "{}", stderr(&o));
+    assert_eq!(listing(), vec!["bad.jsonl"], "nothing created beside the input");
+    // The same lines without the bad one: the ledger appears, and only it.
+    std::fs::write(&bad, text.lines().take(5000).map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    let o = run(&l, &["import", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(listing(), vec!["a", "bad.jsonl"]);
+    let names: Vec<String> = std::fs::read_dir(t.path().join("a/b")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, vec!["ledger"]);
+    assert!(stdout(&run(&l, &["verify"])).contains("5000 records verified"));
+}
+
 #[test]
 fn stdin_import_and_help() {
     let dir = tempfile::tempdir().unwrap();
