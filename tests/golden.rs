@@ -214,6 +214,54 @@ fn key_layout_and_values_are_pinned() {
     pinned("storage-layout-2.txt", text.as_bytes());
 }
 
+/// Every key and value of a sled tree, one `key value` line each, in hex.
+fn dump(dir: &std::path::Path, tree: &str) -> String {
+    let db = (0..250)
+        .find_map(|_| sled::open(dir).ok().or_else(|| {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            None
+        }))
+        .expect("the ledger reopens");
+    let tree = db.open_tree(tree).unwrap();
+    tree.iter().map(|kv| kv.unwrap()).map(|(k, v)| format!("{} {}\n", hex::encode(&k), hex::encode(&v))).collect()
+}
+
+/// The pinned storage layout 1 (`ledger-layout-v2.txt`, with the record
+/// values of `records-v2.bin`) is rebuilt as an old release left it, then
+/// `migrate` must turn it into exactly the pinned layout 2 of the same
+/// import: the old layout's golden bytes are still read, and migration
+/// changes no byte of any record.
+#[test]
+fn issue7_the_pinned_layout_1_migrates_to_the_pinned_layout_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    {
+        let envelopes = std::fs::read(fixtures().join("golden/records-v2.bin")).unwrap();
+        let mut envelopes = unframe(&envelopes).into_iter();
+        let db = sled::open(&old).unwrap();
+        let tree = db.open_tree("ledger/v1").unwrap();
+        let layout = std::fs::read_to_string(fixtures().join("golden/ledger-layout-v2.txt")).unwrap();
+        for line in layout.lines() {
+            let (k, v) = line.split_once(' ').unwrap();
+            let key = hex::decode(k).unwrap();
+            let value = if key[0] == b'R' {
+                let e = envelopes.next().expect("a record value per R key");
+                assert_eq!(v, format!("record envelope, {} bytes", e.len()));
+                e.to_vec()
+            } else {
+                hex::decode(v).unwrap()
+            };
+            tree.insert(key, value).unwrap();
+        }
+        assert!(envelopes.next().is_none());
+        db.flush().unwrap();
+    }
+    let o = run_at("2024-01-02T00:00:00+08:00", &new, &["migrate", "--from", old.to_str().unwrap(), "--to", new.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pinned_layout_2 = std::fs::read_to_string(fixtures().join("golden/storage-layout-2.txt")).unwrap();
+    assert!(dump(&new, "ledger/v2") == pinned_layout_2, "migrate did not give the pinned layout 2");
+}
+
 /// The canonical report encoding decisions hash (report format 2). If this
 /// fails, the report changed: bump `grading::REPORT_FORMAT` and keep the old
 /// encoding's hash computable, so that issued decisions still reproduce.
