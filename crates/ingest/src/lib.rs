@@ -5,7 +5,7 @@
 mod check;
 mod relations;
 
-use model::{parse_line_with, Fact, Seq, Timestamp};
+use model::{parse_line_with, Fact, FactDraft, Seq, Timestamp};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -148,60 +148,138 @@ pub struct Plan {
 /// At most this many rejections are kept for the report (all are counted).
 pub const MAX_REJECTIONS: usize = 10_000;
 
-/// Checks every line of `inputs` through `checker`; the rejections.
-fn check_all(checker: &mut Checker<'_>, inputs: &[Input]) -> Result<Vec<Rejection>, ImportError> {
-    let mut rejections = Vec::new();
+/// A line as the parsing thread leaves it.
+enum Parsed {
+    Blank,
+    Rejected(Option<String>, String),
+    Draft(FactDraft),
+    /// A change, correction or partial revocation: typed by its target's
+    /// kind, so parsed again where the ledger is known.
+    NeedsTarget(String),
+}
+
+/// One parsed line: input index, 1-based line number, what it gave.
+type ParsedLine = (usize, usize, Parsed);
+
+/// Lines handed from the parsing thread in batches of this many.
+const PARSE_BATCH: usize = 1024;
+
+/// Reads and parses every line of `inputs` on its own thread, sending
+/// batches in order; an I/O error ends the stream.
+fn parse_all(inputs: &[Input], tx: std::sync::mpsc::SyncSender<Result<Vec<ParsedLine>, ImportError>>) {
     let mut buf = Vec::new();
-    for input in inputs {
-        let mut reader = input.open()?;
+    let mut batch = Vec::with_capacity(PARSE_BATCH);
+    for (n, input) in inputs.iter().enumerate() {
+        let mut reader = match input.open() {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        };
         let mut i = 0usize;
-        while let Some(len) = next_line(&mut *reader, &mut buf).map_err(|e| ImportError::Read { name: input.name.clone(), message: e.to_string() })? {
-            i += 1;
-            let reject = |field: Option<String>, message: String| Rejection { file: input.name.clone(), line: i, field, message };
-            let mut raw: &[u8] = &buf;
-            if i == 1 {
-                raw = raw.strip_prefix("\u{feff}".as_bytes()).unwrap_or(raw);
-            }
-            if len > MAX_LINE {
-                rejections.push(reject(None, format!("the line is {len} bytes; a fact is at most {MAX_LINE} bytes")));
-                continue;
-            }
-            let Ok(line) = std::str::from_utf8(raw) else {
-                rejections.push(reject(None, "the line is not valid UTF-8".into()));
-                continue;
-            };
-            if line.trim().is_empty() {
-                continue;
-            }
-            let store_fault = std::cell::RefCell::new(None);
-            let target_kind = |r: &str| match checker.kind_of(r) {
-                Ok(k) => k,
+        loop {
+            let len = match next_line(&mut *reader, &mut buf) {
+                Ok(Some(len)) => len,
+                Ok(None) => break,
                 Err(e) => {
-                    store_fault.replace(Some(e));
-                    None
+                    let _ = tx.send(Err(ImportError::Read { name: input.name.clone(), message: e.to_string() }));
+                    return;
                 }
             };
-            let parsed = parse_line_with(line, &target_kind);
-            if let Some(e) = store_fault.into_inner() {
-                return Err(ImportError::Store(e));
-            }
-            let fault = match parsed {
-                Err(model::LineError::Json(m)) => Some(reject(None, m.replace(" at line 1 column ", " at column "))),
-                Err(model::LineError::Field(e)) => Some(reject(Some(e.field), e.message)),
-                Ok(draft) => match checker.accept(draft) {
-                    Ok(()) => None,
-                    Err(check::LineFault::Field(f)) => Some(reject(Some(f.field), f.message)),
-                    Err(check::LineFault::Store(s)) => return Err(ImportError::Store(s)),
-                },
-            };
-            if let Some(r) = fault {
-                if rejections.len() < MAX_REJECTIONS {
-                    rejections.push(r);
-                }
+            i += 1;
+            batch.push((n, i, parse_one(&buf, len, i == 1)));
+            if batch.len() == PARSE_BATCH && tx.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(PARSE_BATCH)))).is_err() {
+                return;
             }
         }
     }
+    if !batch.is_empty() {
+        let _ = tx.send(Ok(batch));
+    }
+}
+
+/// Parses one raw line (`len`: its full length, `buf` holds at most
+/// `MAX_LINE + 1` bytes of it).
+fn parse_one(buf: &[u8], len: usize, first: bool) -> Parsed {
+    let raw = if first { buf.strip_prefix("\u{feff}".as_bytes()).unwrap_or(buf) } else { buf };
+    if len > MAX_LINE {
+        return Parsed::Rejected(None, format!("the line is {len} bytes; a fact is at most {MAX_LINE} bytes"));
+    }
+    let Ok(line) = std::str::from_utf8(raw) else {
+        return Parsed::Rejected(None, "the line is not valid UTF-8".into());
+    };
+    if line.trim().is_empty() {
+        return Parsed::Blank;
+    }
+    let asked = std::cell::Cell::new(false);
+    let parsed = parse_line_with(line, &|_| {
+        asked.set(true);
+        None
+    });
+    if asked.get() {
+        return Parsed::NeedsTarget(line.to_string());
+    }
+    match parsed {
+        Err(model::LineError::Json(m)) => Parsed::Rejected(None, m.replace(" at line 1 column ", " at column ")),
+        Err(model::LineError::Field(e)) => Parsed::Rejected(Some(e.field), e.message),
+        Ok(draft) => Parsed::Draft(draft),
+    }
+}
+
+/// Checks every line of `inputs` through `checker`; the rejections. Lines
+/// are read and parsed on a second thread while this one checks them.
+fn check_all(checker: &mut Checker<'_>, inputs: &[Input]) -> Result<Vec<Rejection>, ImportError> {
+    let mut rejections = Vec::new();
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(4);
+        s.spawn(move || parse_all(inputs, tx));
+        for batch in rx {
+            for (n, i, parsed) in batch? {
+                let reject = |field: Option<String>, message: String| Rejection { file: inputs[n].name.clone(), line: i, field, message };
+                let fault = match parsed {
+                    Parsed::Blank => None,
+                    Parsed::Rejected(field, message) => Some(reject(field, message)),
+                    Parsed::Draft(draft) => accept(checker, draft, &reject)?,
+                    Parsed::NeedsTarget(line) => {
+                        let store_fault = std::cell::RefCell::new(None);
+                        let target_kind = |r: &str| match checker.kind_of(r) {
+                            Ok(k) => k,
+                            Err(e) => {
+                                store_fault.replace(Some(e));
+                                None
+                            }
+                        };
+                        let parsed = parse_line_with(&line, &target_kind);
+                        if let Some(e) = store_fault.into_inner() {
+                            return Err(ImportError::Store(e));
+                        }
+                        match parsed {
+                            Err(model::LineError::Json(m)) => Some(reject(None, m.replace(" at line 1 column ", " at column "))),
+                            Err(model::LineError::Field(e)) => Some(reject(Some(e.field), e.message)),
+                            Ok(draft) => accept(checker, draft, &reject)?,
+                        }
+                    }
+                };
+                if let Some(r) = fault {
+                    if rejections.len() < MAX_REJECTIONS {
+                        rejections.push(r);
+                    }
+                }
+            }
+        }
+        Ok(())
+    })?;
     Ok(rejections)
+}
+
+/// Checks a parsed line against the ledger: its rejection, if any.
+fn accept(checker: &mut Checker<'_>, draft: FactDraft, reject: &dyn Fn(Option<String>, String) -> Rejection) -> Result<Option<Rejection>, ImportError> {
+    match checker.accept(draft) {
+        Ok(()) => Ok(None),
+        Err(check::LineFault::Field(f)) => Ok(Some(reject(Some(f.field), f.message))),
+        Err(check::LineFault::Store(s)) => Err(ImportError::Store(s)),
+    }
 }
 
 /// Validates every line of `inputs` against `ledger` and writes nothing (a

@@ -55,7 +55,7 @@ pub struct Appender<'l> {
 type Buckets = HashMap<(u8, u16), Vec<(u64, Seq)>>;
 
 /// Stored bucket entries the cache may hold (16 bytes each).
-const CACHED_ENTRIES: usize = 2 << 20;
+const CACHED_ENTRIES: usize = 1 << 20;
 
 impl Ledger {
     /// Starts an append. With `spill` false nothing is written until
