@@ -65,6 +65,9 @@ pub enum StoreError {
     /// `outcome` says what that left.
     #[error("{reason} while {during}; {outcome}")]
     Full { reason: &'static str, during: String, outcome: &'static str },
+    /// A whole-ledger walk could not use its temporary spill files.
+    #[error("cannot {what} a temporary file of the whole-ledger walk (in TMPDIR): {source}")]
+    Spill { what: &'static str, source: std::io::Error },
     /// A restored record does not continue the ledger.
     #[error("record seq {seq} does not continue the ledger: {why}")]
     Discontinuous { seq: Seq, why: String },

@@ -22,8 +22,8 @@ use std::io::{BufReader, BufWriter, Read, Write};
 /// Records per partition: what memory holds decoded at once.
 pub const PARTITION_RECORDS: u64 = 20_000;
 
-fn io_err(what: &str, e: std::io::Error) -> StoreError {
-    StoreError::Inconsistent(format!("cannot {what} a spill file of the enterprise walk (TMPDIR): {e}"))
+fn io_err(what: &'static str, source: std::io::Error) -> StoreError {
+    StoreError::Spill { what, source }
 }
 
 /// The walk's state: ranges planned, spill files written, the range being handed out.

@@ -6,10 +6,11 @@
 //! an abandoned import leaves past the head is discarded (see `recover`).
 
 use crate::codec::{chunk_start, encode_bucket, encode_chunk, encode_seq_list, CHUNK_RECORDS};
-use crate::index::{duplicate_slot, duplicate_slot_of, merge, ref_slot, Slot};
+mod lookup;
+
+use crate::index::{duplicate_slot, merge, ref_slot};
 use crate::keys::{self, bucket_key, chunk_key, enterprise_key};
 use crate::{Head, Ledger, StoreError};
-use model::fact::Kind;
 use model::{Fact, Record, Seq, Sealed, Timestamp, Uscc};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -300,100 +301,6 @@ impl<'l> Appender<'l> {
         self.done = true;
         debug_assert!(!self.spill, "a spilling append is committed or aborted");
         std::mem::take(&mut self.buffer).into_iter().map(|(r, _)| r).collect()
-    }
-
-    /// The pending record at `seq` (> the committed head), if any.
-    pub fn pending_record(&self, seq: Seq) -> Result<Option<Record>, StoreError> {
-        if seq <= self.committed.seq || seq > self.tip.seq {
-            return Ok(None);
-        }
-        if seq > self.written {
-            return Ok(Some(self.buffer[(seq.0 - self.written.0 - 1) as usize].0.clone()));
-        }
-        self.ledger.record_any(seq)
-    }
-
-    /// The seq of the fact with ref `reference`, committed or pending.
-    pub fn seq_of_ref(&self, reference: &str) -> Result<Option<Seq>, StoreError> {
-        let slot = ref_slot(reference);
-        let mut seqs = self.held(&self.refs, slot);
-        seqs.extend(self.stored_candidates(keys::REF, slot)?);
-        for seq in seqs {
-            let same = match self.pending_record(seq)? {
-                Some(r) => r.fact.reference == reference,
-                None => self.ledger.ref_at(seq)? == reference,
-            };
-            if same {
-                return Ok(Some(seq));
-            }
-        }
-        Ok(None)
-    }
-
-    /// Seqs ≤ the tip in the stored bucket of `slot` (read once, then cached).
-    fn stored_candidates(&self, index: u8, slot: Slot) -> Result<Vec<Seq>, StoreError> {
-        let key = (index, slot.bucket);
-        if !self.stored.borrow().contains_key(&key) {
-            let entries = self.ledger.bucket(index, slot.bucket)?;
-            if self.stored_entries.get() + entries.len() > CACHED_ENTRIES {
-                self.stored.borrow_mut().clear();
-                self.stored_entries.set(0);
-            }
-            self.stored_entries.set(self.stored_entries.get() + entries.len());
-            self.stored.borrow_mut().insert(key, entries);
-        }
-        let stored = self.stored.borrow();
-        let entries = &stored[&key];
-        let from = entries.partition_point(|(h, _)| *h < slot.hash);
-        Ok(entries[from..].iter().take_while(|(h, _)| *h == slot.hash).map(|(_, s)| *s).filter(|s| *s <= self.tip.seq).collect())
-    }
-
-    /// The fact with ref `reference`, committed or pending.
-    pub fn record_by_ref(&self, reference: &str) -> Result<Option<Record>, StoreError> {
-        match self.seq_of_ref(reference)? {
-            None => Ok(None),
-            Some(s) if s > self.committed.seq => self.pending_record(s),
-            Some(s) => self.ledger.record_any(s),
-        }
-    }
-
-    fn held(&self, map: &HashMap<u16, Vec<(u64, Seq)>>, slot: Slot) -> Vec<Seq> {
-        map.get(&slot.bucket).map(|v| v.iter().filter(|(h, _)| *h == slot.hash).map(|(_, s)| *s).collect()).unwrap_or_default()
-    }
-
-    /// A fact of enterprise `uscc` and kind `kind`, committed or pending,
-    /// whose ref has the same probable-duplicate key as `reference`.
-    pub fn probable_duplicate(&self, uscc: &Uscc, kind: Kind, reference: &str) -> Result<Option<Record>, StoreError> {
-        let slot = duplicate_slot_of(uscc.as_bytes(), kind.name(), reference);
-        let mut seqs = self.held(&self.duplicates, slot);
-        seqs.extend(self.stored_candidates(keys::DUPLICATE, slot)?);
-        let key = model::ref_key(reference);
-        for seq in seqs {
-            let rec = match self.pending_record(seq)? {
-                Some(r) => r,
-                None => self.ledger.record_any(seq)?.ok_or_else(|| StoreError::Inconsistent(format!("duplicate index points at missing seq {seq}")))?,
-            };
-            if rec.fact.enterprise == *uscc && rec.fact.kind() == kind && model::ref_key(&rec.fact.reference) == key {
-                return Ok(Some(rec));
-            }
-        }
-        Ok(None)
-    }
-
-    /// The enterprise's records, committed then pending, in seq order.
-    pub fn enterprise_records(&self, uscc: &Uscc) -> Result<Vec<Record>, StoreError> {
-        let mut seqs = self.ledger.enterprise_seqs(uscc)?;
-        seqs.retain(|s| *s <= self.tip.seq);
-        let (done, pending): (Vec<Seq>, Vec<Seq>) = seqs.into_iter().partition(|s| *s <= self.written);
-        let mut out = self.ledger.records_at(&done)?;
-        for s in pending.into_iter().chain(self.enterprises.get(uscc).into_iter().flatten().copied()) {
-            if let Some(r) = self.pending_record(s)? {
-                out.push(r);
-            }
-        }
-        out.sort_by_key(|r| r.seq);
-        out.dedup_by_key(|r| r.seq);
-        Ok(out)
     }
 }
 
