@@ -57,6 +57,11 @@ pub fn encode_chunk<'a>(envelopes: impl ExactSizeIterator<Item = &'a [u8]> + Clo
 
 /// The envelopes of a chunk, as slices of `v`.
 pub fn decode_chunk(v: &[u8]) -> Result<Vec<&[u8]>, EnvelopeError> {
+    Ok(chunk_ranges(v)?.into_iter().map(|r| &v[r]).collect())
+}
+
+/// Where each envelope of a chunk lies in `v`, after checking every length.
+pub fn chunk_ranges(v: &[u8]) -> Result<Vec<std::ops::Range<usize>>, EnvelopeError> {
     header(CHUNK_MAGIC, v, "record chunk")?;
     let n = u16::from_be_bytes([v.get(6).copied().ok_or_else(|| bad("chunk too short"))?, v.get(7).copied().ok_or_else(|| bad("chunk too short"))?]) as usize;
     let mut at = 8 + 4 * n;
@@ -67,7 +72,7 @@ pub fn decode_chunk(v: &[u8]) -> Result<Vec<&[u8]>, EnvelopeError> {
     for i in 0..n {
         let len = u32::from_be_bytes(v[8 + 4 * i..12 + 4 * i].try_into().expect("4 bytes")) as usize;
         let end = at.checked_add(len).filter(|&e| e <= v.len()).ok_or_else(|| bad("record chunk is shorter than its lengths say"))?;
-        out.push(&v[at..end]);
+        out.push(at..end);
         at = end;
     }
     if at != v.len() {

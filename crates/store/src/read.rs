@@ -2,7 +2,7 @@
 //! Every public read is bounded by the committed head; the `*_upto` forms
 //! take the bound explicitly (an import reads its own pending records).
 
-use crate::codec::{chunk_start, decode_bucket, decode_chunk, decode_seq_list};
+use crate::codec::{chunk_ranges, chunk_start, decode_bucket, decode_seq_list};
 use crate::index::{ref_slot, Slot};
 use crate::keys::{self, bucket_key, chunk_key, enterprise_key};
 use crate::{Ledger, StoreError};
@@ -10,24 +10,31 @@ use model::fact::Kind;
 use model::{Record, Seq, Timestamp, Uscc};
 use std::collections::BTreeMap;
 
-/// A chunk read from the tree: its first seq and value.
+/// A chunk read from the tree: its first seq, its value, and where each
+/// envelope lies in it (its length table decoded and checked once).
 pub(crate) struct Chunk {
     pub first: Seq,
-    pub value: sled::IVec,
+    value: sled::IVec,
+    ranges: Vec<std::ops::Range<usize>>,
 }
 
 impl Chunk {
+    fn new(first: Seq, value: sled::IVec) -> Result<Chunk, StoreError> {
+        let ranges = chunk_ranges(&value).map_err(|source| StoreError::Corrupt { key: keys::describe(&chunk_key(first)), source })?;
+        Ok(Chunk { first, value, ranges })
+    }
 
-    pub fn envelopes(&self) -> Result<Vec<&[u8]>, StoreError> {
-        decode_chunk(&self.value).map_err(|source| StoreError::Corrupt { key: keys::describe(&chunk_key(self.first)), source })
+    /// The envelopes, in seq order.
+    pub fn envelopes(&self) -> Vec<&[u8]> {
+        self.ranges.iter().map(|r| &self.value[r.clone()]).collect()
     }
 
     /// The stored envelope of `seq`, if this chunk holds it.
-    pub fn envelope(&self, seq: Seq) -> Result<Option<&[u8]>, StoreError> {
+    pub fn envelope(&self, seq: Seq) -> Option<&[u8]> {
         if seq < self.first {
-            return Ok(None);
+            return None;
         }
-        Ok(self.envelopes()?.get((seq.0 - self.first.0) as usize).copied())
+        self.ranges.get((seq.0 - self.first.0) as usize).map(|r| &self.value[r.clone()])
     }
 }
 
@@ -35,14 +42,14 @@ impl Ledger {
     /// The chunk that would hold `seq`: one point read.
     pub(crate) fn chunk_at(&self, seq: Seq) -> Result<Option<Chunk>, StoreError> {
         let first = chunk_start(seq);
-        Ok(self.tree.get(chunk_key(first))?.map(|value| Chunk { first, value }))
+        self.tree.get(chunk_key(first))?.map(|value| Chunk::new(first, value)).transpose()
     }
 
     /// The stored envelope of `seq`, committed or not.
     pub(crate) fn envelope_of(&self, seq: Seq) -> Result<Option<Vec<u8>>, StoreError> {
         match self.chunk_at(seq)? {
             None => Ok(None),
-            Some(c) => Ok(c.envelope(seq)?.map(|e| e.to_vec())),
+            Some(c) => Ok(c.envelope(seq).map(|e| e.to_vec())),
         }
     }
 
@@ -155,14 +162,14 @@ impl Ledger {
         let mut chunk: Option<Chunk> = None;
         for &seq in seqs {
             let hit = match &chunk {
-                Some(c) => c.first <= seq && c.envelope(seq)?.is_some(),
+                Some(c) => c.first <= seq && c.envelope(seq).is_some(),
                 None => false,
             };
             if !hit {
                 chunk = self.chunk_at(seq)?;
             }
             let env = match &chunk {
-                Some(c) => c.envelope(seq)?,
+                Some(c) => c.envelope(seq),
                 None => None,
             }
             .ok_or_else(|| StoreError::Inconsistent(format!("the enterprise index points at missing seq {seq}")))?;
@@ -272,7 +279,7 @@ impl Iterator for ChunkWalk<'_> {
         let load = || -> Result<Vec<(Record, Vec<u8>)>, StoreError> {
             let chunk = self.ledger.chunk_at(self.next)?.ok_or_else(|| StoreError::Inconsistent(format!("seq {} is missing below the head", self.next)))?;
             let mut out = Vec::new();
-            for (i, env) in chunk.envelopes()?.into_iter().enumerate() {
+            for (i, env) in chunk.envelopes().into_iter().enumerate() {
                 let seq = Seq(chunk.first.0 + i as u64);
                 if seq >= self.next && seq <= to {
                     out.push((self.ledger.decode_record(seq, env)?, env.to_vec()));

@@ -17,7 +17,7 @@ impl Ledger {
         let head = self.head()?.seq;
         let past_head = match self.chunk_at(Seq(head.0 + 1))? {
             // The head's chunk is not full: does it hold more than the head?
-            Some(c) if c.first <= head => c.envelopes()?.len() as u64 > head.0 + 1 - c.first.0,
+            Some(c) if c.first <= head => c.envelopes().len() as u64 > head.0 + 1 - c.first.0,
             _ => self.tree.range(chunk_key(Seq(head.0 + 1))..=chunk_key(Seq(u64::MAX))).next().is_some(),
         };
         if past_head {
@@ -39,7 +39,7 @@ impl Ledger {
         for k in &chunk_keys {
             let first = keys::seq_of_chunk_key(k).ok_or_else(|| StoreError::Inconsistent("malformed chunk key".into()))?;
             let chunk = self.chunk_at(first)?.ok_or_else(|| StoreError::Inconsistent("chunk vanished during recovery".into()))?;
-            for (i, env) in chunk.envelopes()?.into_iter().enumerate() {
+            for (i, env) in chunk.envelopes().into_iter().enumerate() {
                 let seq = Seq(first.0 + i as u64);
                 if seq <= head {
                     continue;
@@ -85,7 +85,7 @@ impl Ledger {
             let first = keys::seq_of_chunk_key(&k).ok_or_else(|| StoreError::Inconsistent("malformed chunk key".into()))?;
             if first <= head {
                 let chunk = self.chunk_at(first)?.ok_or_else(|| StoreError::Inconsistent("chunk vanished during recovery".into()))?;
-                let keep: Vec<&[u8]> = chunk.envelopes()?.into_iter().take((head.0 + 1 - first.0) as usize).collect();
+                let keep: Vec<&[u8]> = chunk.envelopes().into_iter().take((head.0 + 1 - first.0) as usize).collect();
                 batch.insert(k, encode_chunk(keep.into_iter()));
             } else {
                 batch.remove(k);

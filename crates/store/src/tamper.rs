@@ -27,7 +27,7 @@ pub fn replace_record_envelope(dir: &Path, seq: Seq, bytes: &[u8]) -> Result<(),
     let (db, tree) = tree(dir)?;
     let ledger = crate::Ledger { db, tree, append_lock: Default::default(), dir: dir.to_path_buf() };
     let chunk = ledger.chunk_at(seq)?.ok_or_else(|| StoreError::Inconsistent(format!("no record at seq {seq}")))?;
-    let mut envs: Vec<Vec<u8>> = chunk.envelopes()?.into_iter().map(|e| e.to_vec()).collect();
+    let mut envs: Vec<Vec<u8>> = chunk.envelopes().into_iter().map(|e| e.to_vec()).collect();
     let i = (seq.0 - chunk.first.0) as usize;
     *envs.get_mut(i).ok_or_else(|| StoreError::Inconsistent(format!("no record at seq {seq}")))? = bytes.to_vec();
     ledger.tree.insert(chunk_key(chunk.first), encode_chunk(envs.iter().map(|e| e.as_slice())))?;
