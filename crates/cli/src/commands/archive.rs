@@ -8,7 +8,7 @@ use crate::error::{CliError, CliResult};
 use archive::{ArchiveError, ArchiveSummary};
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Seek};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use store::Ledger;
 
 /// `export FILE`: the whole ledger as an archive; a file is written whole
@@ -54,25 +54,11 @@ pub fn restore(dir: &Path, a: RestoreArgs) -> CliResult {
     let mut file = File::open(&a.file).map_err(|e| CliError::Rejected(format!("cannot read {}: {e}", a.file)))?;
     let verified = archive::verify_archive(BufReader::new(&file))
         .map_err(|e| CliError::Rejected(format!("{}: {e}; nothing was restored", a.file)))?;
-    let (parent, name) = split(dir)?;
-    std::fs::create_dir_all(&parent).map_err(|e| CliError::Failed(format!("cannot create {}: {e}", parent.display())))?;
-    let staging = parent.join(format!(".{name}.restoring-{}", std::process::id()));
-    let restored = file
-        .rewind()
-        .map_err(|e| ArchiveError::Read { line: 0, message: format!("cannot rewind: {e}") })
-        .and_then(|()| {
-            let ledger = Ledger::open(&staging)?;
-            archive::restore_verified(BufReader::new(&file), &ledger, &verified)
-            // The ledger is closed here, before the rename.
-        })
-        .map_err(|e| format!("{e}"))
-        .and_then(|s| std::fs::rename(&staging, dir).map(|()| s).map_err(|e| format!("cannot move the restored ledger into place: {e}")));
-    let s = restored.map_err(|e| {
-        let _ = std::fs::remove_dir_all(&staging);
-        CliError::Failed(format!("restore into {} failed: {e}; nothing was restored", dir.display()))
+    let s = super::fresh::build(dir, |ledger| {
+        file.rewind().map_err(|e| CliError::Failed(format!("cannot rewind {}: {e}", a.file)))?;
+        archive::restore_verified(BufReader::new(&file), ledger, &verified)
+            .map_err(|e| CliError::Failed(format!("restore into {} failed: {e}; nothing was restored", dir.display())))
     })?;
-    // The rename is durable once the parent directory is.
-    File::open(&parent).and_then(|d| d.sync_all()).map_err(|e| CliError::Failed(format!("cannot sync {}: {e}", parent.display())))?;
     println!(
         "restored {} records ({} in record format 1) into {}; head seq {} hash {}",
         s.records,
@@ -151,15 +137,6 @@ fn check_new_ledger(dir: &Path) -> CliResult {
         }
     }
     Ok(())
-}
-
-/// DIR's parent directory and name (the temporary sibling goes next to it).
-fn split(dir: &Path) -> CliResult<(PathBuf, String)> {
-    let name = dir.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
-        CliError::Rejected(format!("--ledger {}: give the new ledger's directory by name", dir.display()))
-    })?;
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    Ok((parent.to_path_buf(), name.to_string()))
 }
 
 /// Streams a file whole or not at all: a temporary sibling, synced, then

@@ -41,13 +41,13 @@ pub fn build<T>(dir: &Path, work: impl FnOnce(&Ledger) -> Result<T, CliError>) -
             return Err(FreshError::Failed(e));
         }
     };
-    let placed = absolute
-        .parent()
-        .map(std::fs::create_dir_all)
-        .transpose()
-        .and_then(|_| rename_when_unlocked(&building, &absolute));
+    let parent = absolute.parent().unwrap_or(Path::new("."));
+    // The rename is durable once the parent directory is synced.
+    let placed = std::fs::create_dir_all(parent).and_then(|_| rename_when_unlocked(&building, &absolute));
     match placed {
-        Ok(()) => Ok(out),
+        Ok(()) => std::fs::File::open(parent).and_then(|d| d.sync_all()).map(|_| out).map_err(|e| {
+            FreshError::Failed(CliError::Failed(format!("the new ledger is at {}, but its directory could not be synced: {e}", dir.display())))
+        }),
         Err(e) => {
             let _ = std::fs::remove_dir_all(&building);
             Err(FreshError::Taken(format!("cannot move the new ledger into {}: {e}; nothing was kept", dir.display())))
