@@ -35,8 +35,14 @@ pub fn duplicate_slot(fact: &Fact) -> Slot {
     duplicate_slot_of(fact.enterprise.as_bytes(), fact.kind().name(), &fact.reference)
 }
 
+/// [`duplicate_slot`] from its parts.
 pub fn duplicate_slot_of(uscc: &[u8], kind: &str, reference: &str) -> Slot {
-    slot(b"dup", &[uscc, kind.as_bytes(), ref_key(reference).as_bytes()])
+    duplicate_slot_of_key(uscc, kind, &ref_key(reference))
+}
+
+/// [`duplicate_slot_of`] with the ref's [`ref_key`] already computed.
+pub fn duplicate_slot_of_key(uscc: &[u8], kind: &str, key: &str) -> Slot {
+    slot(b"dup", &[uscc, kind.as_bytes(), key.as_bytes()])
 }
 
 /// Merges `new` (any order) into a sorted bucket.

@@ -1,14 +1,17 @@
 //! Recovery: what an interrupted or abandoned import left past the head
 //! (chunks, and index entries pointing at them) is discarded. Chunks are
 //! always written before the index entries that point at them, and removed
-//! after them, so the orphans' chunks say which entries to remove.
+//! after them, so the orphans' chunks say which entries, and which index
+//! runs (`append::runs`), to remove.
 
 use crate::codec::{chunk_start, encode_bucket, encode_chunk, encode_seq_list};
 use crate::index::{duplicate_slot_of, ref_slot};
 use crate::keys::{self, bucket_key, chunk_key, enterprise_key};
+use crate::batches::Batches;
 use crate::{Ledger, StoreError};
 use model::{Decoded, Record, Seq, Uscc};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
 
 impl Ledger {
     /// Discards everything past the committed head, if anything is there
@@ -55,43 +58,50 @@ impl Ledger {
                 buckets.insert((keys::DUPLICATE, duplicate_slot_of(uscc.as_bytes(), kind.name(), &reference).bucket));
             }
         }
-        let mut batch = sled::Batch::default();
+        let mut batch = Batches::recovering(self);
         for uscc in &enterprises {
             let mut seqs = self.enterprise_seqs(uscc)?;
+            let before = seqs.len();
             seqs.retain(|s| *s <= head);
+            if seqs.len() == before {
+                continue;
+            }
             if seqs.is_empty() {
-                batch.remove(&enterprise_key(uscc));
+                batch.remove(&enterprise_key(uscc))?;
             } else {
-                batch.insert(&enterprise_key(uscc), encode_seq_list(&seqs));
+                batch.insert(&enterprise_key(uscc), encode_seq_list(&seqs))?;
             }
         }
-        let mut touched: BTreeMap<(u8, u16), Vec<(u64, Seq)>> = BTreeMap::new();
         for &(index, bucket) in &buckets {
-            let mut e = self.bucket(index, bucket)?;
+            let (mut e, run_keys) = self.bucket_with_runs(index, bucket)?;
+            let before = e.len();
             e.retain(|(_, s)| *s <= head);
-            touched.insert((index, bucket), e);
-        }
-        for ((index, bucket), e) in touched {
+            for k in &run_keys {
+                batch.remove(k)?;
+            }
+            if e.len() == before && run_keys.is_empty() {
+                continue;
+            }
             if e.is_empty() {
-                batch.remove(&bucket_key(index, bucket));
+                batch.remove(&bucket_key(index, bucket))?;
             } else {
-                batch.insert(&bucket_key(index, bucket), encode_bucket(&e));
+                batch.insert(&bucket_key(index, bucket), encode_bucket(&e))?;
             }
         }
-        self.tree.apply_batch(batch)?;
+        batch.apply()?;
         self.db.flush()?;
-        let mut batch = sled::Batch::default();
+        let mut batch = Batches::recovering(self);
         for k in chunk_keys {
             let first = keys::seq_of_chunk_key(&k).ok_or_else(|| StoreError::Inconsistent("malformed chunk key".into()))?;
             if first <= head {
                 let chunk = self.chunk_at(first)?.ok_or_else(|| StoreError::Inconsistent("chunk vanished during recovery".into()))?;
                 let keep: Vec<&[u8]> = chunk.envelopes().into_iter().take((head.0 + 1 - first.0) as usize).collect();
-                batch.insert(k, encode_chunk(keep.into_iter()));
+                batch.insert(&k, encode_chunk(keep.into_iter()))?;
             } else {
-                batch.remove(k);
+                batch.remove(&k)?;
             }
         }
-        self.tree.apply_batch(batch)?;
+        batch.apply()?;
         self.db.flush()?;
         Ok(())
     }

@@ -2,11 +2,11 @@
 //! seq, by ref, by probable-duplicate key and by enterprise.
 
 use super::{Appender, CACHED_ENTRIES};
-use crate::index::{duplicate_slot_of, ref_slot, Slot};
+use crate::index::{duplicate_slot_of_key, ref_slot, Slot};
 use crate::keys;
 use crate::StoreError;
 use model::fact::Kind;
-use model::{Record, Seq, Uscc};
+use model::{Fact, Record, Seq, Uscc};
 use std::collections::HashMap;
 
 impl Appender<'_> {
@@ -42,7 +42,7 @@ impl Appender<'_> {
     fn stored_candidates(&self, index: u8, slot: Slot) -> Result<Vec<Seq>, StoreError> {
         let key = (index, slot.bucket);
         if !self.stored.borrow().contains_key(&key) {
-            let entries = self.ledger.bucket(index, slot.bucket)?;
+            let entries = if self.run_buckets.contains(&key) { self.ledger.bucket_with_runs(index, slot.bucket)?.0 } else { self.ledger.bucket(index, slot.bucket)? };
             if self.stored_entries.get() + entries.len() > CACHED_ENTRIES {
                 self.stored.borrow_mut().clear();
                 self.stored_entries.set(0);
@@ -72,10 +72,11 @@ impl Appender<'_> {
     /// A fact of enterprise `uscc` and kind `kind`, committed or pending,
     /// whose ref has the same probable-duplicate key as `reference`.
     pub fn probable_duplicate(&self, uscc: &Uscc, kind: Kind, reference: &str) -> Result<Option<Record>, StoreError> {
-        let slot = duplicate_slot_of(uscc.as_bytes(), kind.name(), reference);
+        let key = model::ref_key(reference);
+        let slot = duplicate_slot_of_key(uscc.as_bytes(), kind.name(), &key);
+        *self.last_duplicate_slot.borrow_mut() = Some((identity(uscc, kind, reference), slot));
         let mut seqs = self.held(&self.duplicates, slot);
         seqs.extend(self.stored_candidates(keys::DUPLICATE, slot)?);
-        let key = model::ref_key(reference);
         for seq in seqs {
             let rec = match self.pending_record(seq)? {
                 Some(r) => r,
@@ -88,19 +89,39 @@ impl Appender<'_> {
         Ok(None)
     }
 
+    /// The slot [`Appender::probable_duplicate`] computed for this fact, if
+    /// it was the last one asked about.
+    pub(super) fn remembered_duplicate_slot(&self, fact: &Fact) -> Option<Slot> {
+        let last = self.last_duplicate_slot.borrow();
+        let (id, slot) = last.as_ref()?;
+        (*id == identity(&fact.enterprise, fact.kind(), &fact.reference)).then_some(*slot)
+    }
+
     /// The enterprise's records, committed then pending, in seq order.
     pub fn enterprise_records(&self, uscc: &Uscc) -> Result<Vec<Record>, StoreError> {
+        // The stored list holds committed seqs only: the pending ones are
+        // held until the commit.
         let mut seqs = self.ledger.enterprise_seqs(uscc)?;
-        seqs.retain(|s| *s <= self.tip.seq);
-        let (done, pending): (Vec<Seq>, Vec<Seq>) = seqs.into_iter().partition(|s| *s <= self.written);
-        let mut out = self.ledger.records_at(&done)?;
-        for s in pending.into_iter().chain(self.enterprises.get(uscc).into_iter().flatten().copied()) {
+        seqs.retain(|s| *s <= self.committed.seq);
+        let (written, held): (Vec<Seq>, Vec<Seq>) = self.enterprises.seqs(uscc, self.committed.seq).into_iter().partition(|s| *s <= self.written);
+        seqs.extend(written);
+        let mut out = self.ledger.records_at(&seqs)?;
+        for s in held {
             if let Some(r) = self.pending_record(s)? {
                 out.push(r);
             }
         }
-        out.sort_by_key(|r| r.seq);
-        out.dedup_by_key(|r| r.seq);
         Ok(out)
     }
+}
+
+/// What a remembered duplicate slot was computed from: USCC, kind and ref,
+/// length-prefixed so that no two triples give the same bytes.
+fn identity(uscc: &Uscc, kind: Kind, reference: &str) -> Vec<u8> {
+    let mut v = Vec::with_capacity(40 + reference.len());
+    for part in [uscc.as_bytes(), kind.name().as_bytes(), reference.as_bytes()] {
+        v.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        v.extend_from_slice(part);
+    }
+    v
 }

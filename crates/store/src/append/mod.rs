@@ -5,24 +5,25 @@
 //! Until then nothing it wrote is visible to a reader, and what a crash or
 //! an abandoned import leaves past the head is discarded (see `recover`).
 
-use crate::codec::{chunk_start, encode_bucket, encode_chunk, encode_seq_list, CHUNK_RECORDS};
+use crate::codec::{chunk_start, encode_chunk, CHUNK_RECORDS};
 mod lookup;
+mod pending;
+mod runs;
 
-use crate::index::{duplicate_slot, merge, ref_slot};
-use crate::keys::{self, bucket_key, chunk_key, enterprise_key};
+use crate::index::{duplicate_slot, ref_slot, Slot};
+use crate::keys::{self, chunk_key};
 use crate::{Head, Ledger, StoreError};
-use model::{Fact, Record, Seq, Sealed, Timestamp, Uscc};
+use model::{Fact, Record, Seq, Sealed, Timestamp};
+use pending::PendingEnterprises;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::MutexGuard;
 
 /// Records held before they are written as chunks.
 const SPILL_RECORDS: usize = 4096;
-/// Index entries held before they are written (past the head).
+/// Hash-index entries held before they are written as runs (past the
+/// head): 2 per record, 16 bytes each, so about 32 MB.
 const INDEX_ENTRIES: usize = 2 << 20;
-/// Index values rewritten per sled batch (sled holds a batch's garbage
-/// until the batch ends).
-const INDEX_BATCH: usize = 512;
 
 /// A pending append; see the module doc. Holds the ledger's append lock.
 pub struct Appender<'l> {
@@ -37,14 +38,22 @@ pub struct Appender<'l> {
     /// Whether records may be written before the commit (false: a dry run
     /// that only validates keeps everything in memory and writes nothing).
     spill: bool,
-    /// Records held before they are written; index entries held before
-    /// they are written (tests lower both).
+    /// Records held before they are written; hash-index entries held
+    /// before they are written as runs (tests lower both).
     spill_records: usize,
     index_entries: usize,
-    enterprises: HashMap<Uscc, Vec<Seq>>,
+    /// The enterprise index entries, held until the commit (see `pending`).
+    enterprises: PendingEnterprises,
     refs: HashMap<u16, Vec<(u64, Seq)>>,
     duplicates: HashMap<u16, Vec<(u64, Seq)>>,
     held_entries: usize,
+    /// Runs written so far, and the (index, bucket)s that have one.
+    runs: u32,
+    run_buckets: BTreeSet<(u8, u16)>,
+    /// The probable-duplicate slot last computed by a lookup, keyed by
+    /// (USCC, kind, ref): the fact pushed next usually is that one, and
+    /// its slot costs an NFKC normalisation.
+    last_duplicate_slot: RefCell<Option<(Vec<u8>, Slot)>>,
     /// Bucket values as stored in the tree, read once per append (bounded
     /// by [`CACHED_ENTRIES`]): lookups and the commit's rewrite share them.
     stored: RefCell<Buckets>,
@@ -81,10 +90,13 @@ impl Ledger {
             spill,
             spill_records,
             index_entries,
-            enterprises: HashMap::new(),
+            enterprises: PendingEnterprises::default(),
             refs: HashMap::new(),
             duplicates: HashMap::new(),
             held_entries: 0,
+            runs: 0,
+            run_buckets: BTreeSet::new(),
+            last_duplicate_slot: RefCell::new(None),
             stored: RefCell::new(HashMap::new()),
             stored_entries: Cell::new(0),
             done: false,
@@ -160,19 +172,19 @@ impl<'l> Appender<'l> {
 
     fn hold(&mut self, rec: Record, env: Vec<u8>) -> Result<(), StoreError> {
         let seq = rec.seq;
-        self.enterprises.entry(rec.fact.enterprise).or_default().push(seq);
+        self.enterprises.push(rec.fact.enterprise)?;
         let r = ref_slot(&rec.fact.reference);
         self.refs.entry(r.bucket).or_default().push((r.hash, seq));
-        let d = duplicate_slot(&rec.fact);
+        let d = self.remembered_duplicate_slot(&rec.fact).unwrap_or_else(|| duplicate_slot(&rec.fact));
         self.duplicates.entry(d.bucket).or_default().push((d.hash, seq));
-        self.held_entries += 3;
+        self.held_entries += 2;
         self.tip = Head { seq, hash: rec.hash, recorded_at: Some(rec.recorded_at) };
         self.buffer.push((rec, env));
         if self.spill && self.buffer.len() >= self.spill_records {
             self.write_chunks()?;
         }
         if self.spill && self.held_entries >= self.index_entries {
-            self.write_indexes()?;
+            self.write_runs()?;
         }
         Ok(())
     }
@@ -211,54 +223,6 @@ impl<'l> Appender<'l> {
         Ok(())
     }
 
-    /// Writes the held index entries (after the chunks they point at).
-    fn write_indexes(&mut self) -> Result<(), StoreError> {
-        self.write_chunks()?;
-        let n = self.pending() as usize;
-        let ledger = self.ledger;
-        let mut batch = sled::Batch::default();
-        let mut in_batch = 0;
-        let flush_batch = |batch: &mut sled::Batch, in_batch: &mut usize, force: bool| -> Result<(), StoreError> {
-            if *in_batch > 0 && (force || *in_batch >= INDEX_BATCH) {
-                crate::failpoint::write("indexes").map_err(|e| ledger.write_err(n, sled::Error::Io(e)))?;
-                ledger.tree.apply_batch(std::mem::take(batch)).map_err(|e| ledger.write_err(n, e))?;
-                *in_batch = 0;
-            }
-            Ok(())
-        };
-        // In key order: sled inserts neighbouring keys far faster.
-        let mut enterprises: Vec<(Uscc, Vec<Seq>)> = std::mem::take(&mut self.enterprises).into_iter().collect();
-        enterprises.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        for (uscc, new) in enterprises {
-            let mut seqs = ledger.enterprise_seqs(&uscc)?;
-            seqs.extend(new);
-            batch.insert(&enterprise_key(&uscc), encode_seq_list(&seqs));
-            in_batch += 1;
-            flush_batch(&mut batch, &mut in_batch, false)?;
-        }
-        for (index, held) in [(keys::REF, std::mem::take(&mut self.refs)), (keys::DUPLICATE, std::mem::take(&mut self.duplicates))] {
-            let mut held: Vec<(u16, Vec<(u64, Seq)>)> = held.into_iter().collect();
-            held.sort_unstable_by_key(|(b, _)| *b);
-            for (bucket, mut new) in held {
-                let cached = self.stored.borrow_mut().remove(&(index, bucket));
-                let mut entries = match cached {
-                    Some(e) => {
-                        self.stored_entries.set(self.stored_entries.get() - e.len());
-                        e
-                    }
-                    None => ledger.bucket(index, bucket)?,
-                };
-                merge(&mut entries, &mut new);
-                batch.insert(&bucket_key(index, bucket), encode_bucket(&entries));
-                in_batch += 1;
-                flush_batch(&mut batch, &mut in_batch, false)?;
-            }
-        }
-        flush_batch(&mut batch, &mut in_batch, true)?;
-        self.held_entries = 0;
-        Ok(())
-    }
-
     /// Writes what is held, then moves the head and flushes: from here the
     /// records are acknowledged. Returns the new head.
     pub fn commit(mut self) -> Result<Head, StoreError> {
@@ -267,6 +231,7 @@ impl<'l> Appender<'l> {
             return Ok(self.committed);
         }
         let n = self.pending() as usize;
+        self.write_chunks()?;
         self.write_indexes()?;
         let ledger = self.ledger;
         crate::failpoint::write("flush").map_err(|e| ledger.write_err(n, sled::Error::Io(e)))?;
