@@ -39,7 +39,7 @@ const HEAD_VERSION: u16 = 1;
 /// The one sled tree of layout 2.
 const TREE: &str = "ledger/v2";
 /// sled's page cache, in bytes: reads beyond it go to the file.
-fn cache_bytes() -> u64 { std::env::var("CL_CACHE_MB").ok().and_then(|v| v.parse::<u64>().ok()).unwrap_or(64) * 1024 * 1024 }
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Why a ledger operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -117,7 +117,7 @@ impl Ledger {
     /// dropped), for checking input against nothing.
     pub fn scratch() -> Result<Ledger, StoreError> {
         let open_err = |e: sled::Error| StoreError::Open { path: "(a temporary directory)".into(), message: e.to_string() };
-        let db = sled::Config::new().temporary(true).cache_capacity(cache_bytes()).open().map_err(open_err)?;
+        let db = sled::Config::new().temporary(true).cache_capacity(CACHE_BYTES).open().map_err(open_err)?;
         let tree = db.open_tree(TREE).map_err(open_err)?;
         Ok(Ledger { db, tree, append_lock: Mutex::new(()), dir: PathBuf::new() })
     }
@@ -177,7 +177,7 @@ pub(crate) fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
     loop {
         disk::remove_stale_snapshots(dir)
             .map_err(|e| StoreError::Open { path: path.clone(), message: format!("cannot remove an unfinished snapshot file: {e}") })?;
-        match sled::Config::new().path(dir).cache_capacity(cache_bytes()).open() {
+        match sled::Config::new().path(dir).cache_capacity(CACHE_BYTES).open() {
             Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => {
                 if attempt == 250 {
                     return Err(StoreError::Open {
