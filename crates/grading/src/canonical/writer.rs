@@ -1,0 +1,177 @@
+//! Report encoding 2 written straight from the typed report: each object's
+//! keys in the order of their UTF-8 bytes, no whitespace, leaves (strings,
+//! numbers, dates, enum names, `null`) as serde_json writes them. The same
+//! bytes as serializing the report to a `serde_json::Value` and writing it
+//! with sorted keys (test `issue7_canonical_report_bytes_unchanged`), without
+//! building the `Value`.
+//!
+//! Every struct is destructured without `..`: a new report field does not
+//! compile until it is written here (and then the golden test asks for a new
+//! `REPORT_FORMAT`).
+
+use crate::report::{Adjustment, ConditionResult, DimensionResult, Event, GradeReport, Item, RulesRef, TriggerResult};
+use serde::Serialize;
+
+/// Appends the canonical JSON of `r` to `out`.
+pub(super) fn report(r: &GradeReport, out: &mut Vec<u8>) {
+    let GradeReport {
+        enterprise,
+        name,
+        division,
+        on,
+        known_at_seq,
+        rules,
+        in_scope,
+        grade,
+        score,
+        dimensions,
+        conditions,
+        triggers,
+        adjustments,
+        events,
+    } = r;
+    let mut o = Obj::open(out);
+    array(o.key("adjustments"), adjustments, adjustment);
+    array(o.key("conditions"), conditions, condition);
+    array(o.key("dimensions"), dimensions, dimension);
+    o.leaf("division", division);
+    o.leaf("enterprise", enterprise);
+    array(o.key("events"), events, event);
+    o.leaf("grade", grade);
+    o.leaf("in_scope", in_scope);
+    o.leaf("known_at_seq", known_at_seq);
+    o.leaf("name", name);
+    o.leaf("on", on);
+    rules_ref(rules, o.key("rules"));
+    o.leaf("score", score);
+    array(o.key("triggers"), triggers, trigger);
+    o.close();
+}
+
+fn rules_ref(r: &RulesRef, out: &mut Vec<u8>) {
+    let RulesRef { id, sha256 } = r;
+    let mut o = Obj::open(out);
+    o.leaf("id", id);
+    o.leaf("sha256", sha256);
+    o.close();
+}
+
+fn adjustment(a: &Adjustment, out: &mut Vec<u8>) {
+    let Adjustment { id, from, to, evidence } = a;
+    let mut o = Obj::open(out);
+    array(o.key("evidence"), evidence, leaf);
+    o.leaf("from", from);
+    o.leaf("id", id);
+    o.leaf("to", to);
+    o.close();
+}
+
+fn condition(c: &ConditionResult, out: &mut Vec<u8>) {
+    let ConditionResult { id, met, evidence } = c;
+    let mut o = Obj::open(out);
+    array(o.key("evidence"), evidence, leaf);
+    o.leaf("id", id);
+    o.leaf("met", met);
+    o.close();
+}
+
+fn trigger(t: &TriggerResult, out: &mut Vec<u8>) {
+    let TriggerResult { id, fired, evidence } = t;
+    let mut o = Obj::open(out);
+    array(o.key("evidence"), evidence, leaf);
+    o.leaf("fired", fired);
+    o.leaf("id", id);
+    o.close();
+}
+
+fn dimension(d: &DimensionResult, out: &mut Vec<u8>) {
+    let DimensionResult { id, deduction, cap, items } = d;
+    let mut o = Obj::open(out);
+    o.leaf("cap", cap);
+    o.leaf("deduction", deduction);
+    o.leaf("id", id);
+    array(o.key("items"), items, item);
+    o.close();
+}
+
+fn item(i: &Item, out: &mut Vec<u8>) {
+    let Item { reference, points, rule } = i;
+    let mut o = Obj::open(out);
+    o.leaf("points", points);
+    o.leaf("ref", reference);
+    o.leaf("rule", rule);
+    o.close();
+}
+
+fn event(e: &Event, out: &mut Vec<u8>) {
+    let Event { seq, reference, kind, occurred_on, status, reason, by } = e;
+    let mut o = Obj::open(out);
+    o.leaf("by", by);
+    o.leaf("kind", kind);
+    o.leaf("occurred_on", occurred_on);
+    o.leaf("reason", reason);
+    o.leaf("ref", reference);
+    o.leaf("seq", seq);
+    o.leaf("status", status);
+    o.close();
+}
+
+/// A JSON object being written; members must come in key order.
+struct Obj<'a> {
+    out: &'a mut Vec<u8>,
+    last: Option<&'static str>,
+}
+
+impl<'a> Obj<'a> {
+    fn open(out: &'a mut Vec<u8>) -> Obj<'a> {
+        out.push(b'{');
+        Obj { out, last: None }
+    }
+
+    /// Starts the member `key` (a plain ASCII name, after the previous key
+    /// in byte order) and returns the buffer its value goes to.
+    fn key(&mut self, key: &'static str) -> &mut Vec<u8> {
+        debug_assert!(
+            self.last.is_none_or(|l| l.as_bytes() < key.as_bytes()),
+            "canonical key `{key}` written after `{:?}`",
+            self.last
+        );
+        debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'), "key `{key}` would need escaping");
+        if self.last.is_some() {
+            self.out.push(b',');
+        }
+        self.last = Some(key);
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        self.out
+    }
+
+    fn leaf<T: Serialize + ?Sized>(&mut self, key: &'static str, v: &T) {
+        leaf(v, self.key(key));
+    }
+
+    fn close(self) {
+        self.out.push(b'}');
+    }
+}
+
+/// A JSON array of `items`, each written by `each`.
+fn array<T>(out: &mut Vec<u8>, items: &[T], each: impl Fn(&T, &mut Vec<u8>)) {
+    out.push(b'[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        each(x, out);
+    }
+    out.push(b']');
+}
+
+/// A leaf value: a string, number, bool, date, enum name or an option of
+/// one. serde_json writes it as it writes the leaf's `Value` (no objects or
+/// arrays come here: those are written above, keys sorted).
+fn leaf<T: Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
+    // Writing into a Vec cannot fail, nor can serializing these leaves.
+    let _ = serde_json::to_writer(out, v);
+}
