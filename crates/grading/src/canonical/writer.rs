@@ -10,6 +10,8 @@
 //! `REPORT_FORMAT`).
 
 use crate::report::{Adjustment, ConditionResult, DimensionResult, Event, GradeReport, Item, RulesRef, TriggerResult};
+use chrono::Datelike;
+use model::ChinaDate;
 use serde::Serialize;
 
 /// Appends the canonical JSON of `r` to `out`.
@@ -41,7 +43,7 @@ pub(super) fn report(r: &GradeReport, out: &mut Vec<u8>) {
     o.leaf("in_scope", in_scope);
     o.leaf("known_at_seq", known_at_seq);
     o.leaf("name", name);
-    o.leaf("on", on);
+    date(*on, o.key("on"));
     rules_ref(rules, o.key("rules"));
     o.leaf("score", score);
     array(o.key("triggers"), triggers, trigger);
@@ -108,7 +110,7 @@ fn event(e: &Event, out: &mut Vec<u8>) {
     let mut o = Obj::open(out);
     o.leaf("by", by);
     o.leaf("kind", kind);
-    o.leaf("occurred_on", occurred_on);
+    date(*occurred_on, o.key("occurred_on"));
     o.leaf("reason", reason);
     o.leaf("ref", reference);
     o.leaf("seq", seq);
@@ -174,4 +176,55 @@ fn array<T>(out: &mut Vec<u8>, items: &[T], each: impl Fn(&T, &mut Vec<u8>)) {
 fn leaf<T: Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
     // Writing into a Vec cannot fail, nor can serializing these leaves.
     let _ = serde_json::to_writer(out, v);
+}
+
+/// A date as its `Value` is written: `"YYYY-MM-DD"` (chrono's `%Y-%m-%d`,
+/// which pads a year in 0..=9999 to four digits), without going through
+/// chrono's format machinery; any other year as chrono writes it.
+fn date(d: ChinaDate, out: &mut Vec<u8>) {
+    let n = d.naive();
+    let y = n.year();
+    if !(0..=9999).contains(&y) {
+        return leaf(&d, out);
+    }
+    let digits = |v: u32, width: u32, out: &mut Vec<u8>| {
+        for p in (0..width).rev() {
+            out.push(b'0' + (v / 10u32.pow(p) % 10) as u8);
+        }
+    };
+    out.push(b'"');
+    digits(y as u32, 4, out);
+    out.push(b'-');
+    digits(n.month(), 2, out);
+    out.push(b'-');
+    digits(n.day(), 2, out);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue7_dates_are_written_as_serde_json_writes_them() {
+        let check = |d: ChinaDate| {
+            let mut out = Vec::new();
+            date(d, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&d).unwrap());
+        };
+        // Every day of a leap year, then every 11th day of the supported range
+        // (11 is prime to every month's length: each day of each month comes up).
+        let mut d = ChinaDate::from_ymd(2024, 1, 1).unwrap();
+        while d.year() == 2024 {
+            check(d);
+            d = d.add_days(1);
+        }
+        let mut d = ChinaDate::from_ymd(model::date::FIRST_YEAR, 1, 1).unwrap();
+        let last = ChinaDate::from_ymd(model::date::LAST_YEAR, 12, 31).unwrap();
+        while d <= last {
+            check(d);
+            d = d.add_days(11);
+        }
+        check(last);
+    }
 }
