@@ -11,6 +11,7 @@
 
 use crate::report::{Adjustment, ConditionResult, DimensionResult, Event, GradeReport, Item, RulesRef, TriggerResult};
 use chrono::Datelike;
+use model::fact::Grade;
 use model::ChinaDate;
 use serde::Serialize;
 
@@ -36,13 +37,13 @@ pub(super) fn report(r: &GradeReport, out: &mut Vec<u8>) {
     array(o.key("adjustments"), adjustments, adjustment);
     array(o.key("conditions"), conditions, condition);
     array(o.key("dimensions"), dimensions, dimension);
-    o.leaf("division", division);
-    o.leaf("enterprise", enterprise);
+    string(division, o.key("division"));
+    string(enterprise, o.key("enterprise"));
     array(o.key("events"), events, event);
-    o.leaf("grade", grade);
+    opt_string(grade.map(Grade::as_str), o.key("grade"));
     o.leaf("in_scope", in_scope);
     o.leaf("known_at_seq", known_at_seq);
-    o.leaf("name", name);
+    string(name, o.key("name"));
     date(*on, o.key("on"));
     rules_ref(rules, o.key("rules"));
     o.leaf("score", score);
@@ -53,26 +54,26 @@ pub(super) fn report(r: &GradeReport, out: &mut Vec<u8>) {
 fn rules_ref(r: &RulesRef, out: &mut Vec<u8>) {
     let RulesRef { id, sha256 } = r;
     let mut o = Obj::open(out);
-    o.leaf("id", id);
-    o.leaf("sha256", sha256);
+    string(id, o.key("id"));
+    string(sha256, o.key("sha256"));
     o.close();
 }
 
 fn adjustment(a: &Adjustment, out: &mut Vec<u8>) {
     let Adjustment { id, from, to, evidence } = a;
     let mut o = Obj::open(out);
-    array(o.key("evidence"), evidence, leaf);
-    o.leaf("from", from);
-    o.leaf("id", id);
-    o.leaf("to", to);
+    array(o.key("evidence"), evidence, string);
+    string(from.as_str(), o.key("from"));
+    string(id, o.key("id"));
+    string(to.as_str(), o.key("to"));
     o.close();
 }
 
 fn condition(c: &ConditionResult, out: &mut Vec<u8>) {
     let ConditionResult { id, met, evidence } = c;
     let mut o = Obj::open(out);
-    array(o.key("evidence"), evidence, leaf);
-    o.leaf("id", id);
+    array(o.key("evidence"), evidence, string);
+    string(id, o.key("id"));
     o.leaf("met", met);
     o.close();
 }
@@ -80,9 +81,9 @@ fn condition(c: &ConditionResult, out: &mut Vec<u8>) {
 fn trigger(t: &TriggerResult, out: &mut Vec<u8>) {
     let TriggerResult { id, fired, evidence } = t;
     let mut o = Obj::open(out);
-    array(o.key("evidence"), evidence, leaf);
+    array(o.key("evidence"), evidence, string);
     o.leaf("fired", fired);
-    o.leaf("id", id);
+    string(id, o.key("id"));
     o.close();
 }
 
@@ -91,7 +92,7 @@ fn dimension(d: &DimensionResult, out: &mut Vec<u8>) {
     let mut o = Obj::open(out);
     o.leaf("cap", cap);
     o.leaf("deduction", deduction);
-    o.leaf("id", id);
+    string(id, o.key("id"));
     array(o.key("items"), items, item);
     o.close();
 }
@@ -100,21 +101,21 @@ fn item(i: &Item, out: &mut Vec<u8>) {
     let Item { reference, points, rule } = i;
     let mut o = Obj::open(out);
     o.leaf("points", points);
-    o.leaf("ref", reference);
-    o.leaf("rule", rule);
+    opt_string(reference.as_deref(), o.key("ref"));
+    string(rule, o.key("rule"));
     o.close();
 }
 
 fn event(e: &Event, out: &mut Vec<u8>) {
     let Event { seq, reference, kind, occurred_on, status, reason, by } = e;
     let mut o = Obj::open(out);
-    o.leaf("by", by);
-    o.leaf("kind", kind);
+    opt_string(by.as_deref(), o.key("by"));
+    string(kind.name(), o.key("kind"));
     date(*occurred_on, o.key("occurred_on"));
-    o.leaf("reason", reason);
-    o.leaf("ref", reference);
+    opt_string(*reason, o.key("reason"));
+    string(reference, o.key("ref"));
     o.leaf("seq", seq);
-    o.leaf("status", status);
+    string(status.as_str(), o.key("status"));
     o.close();
 }
 
@@ -176,6 +177,27 @@ fn array<T>(out: &mut Vec<u8>, items: &[T], each: impl Fn(&T, &mut Vec<u8>)) {
 fn leaf<T: Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
     // Writing into a Vec cannot fail, nor can serializing these leaves.
     let _ = serde_json::to_writer(out, v);
+}
+
+/// A string as serde_json writes it: as is between quotes when nothing in
+/// it needs escaping (`"`, `\\` and control characters below U+0020 do).
+fn string<S: AsRef<str> + ?Sized>(s: &S, out: &mut Vec<u8>) {
+    let s = s.as_ref();
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        leaf(s, out);
+    }
+}
+
+/// A string, or `null`.
+fn opt_string(s: Option<&str>, out: &mut Vec<u8>) {
+    match s {
+        Some(s) => string(s, out),
+        None => out.extend_from_slice(b"null"),
+    }
 }
 
 /// A date as its `Value` is written: `"YYYY-MM-DD"` (chrono's `%Y-%m-%d`,
