@@ -152,7 +152,16 @@ pub fn resolve(records: &[Record]) -> Resolved<'_> {
     for r in records {
         let f = &r.fact;
         let mark = |reason| Mark { reason, by: f.reference.clone(), seq: r.seq };
-        let target = f.body.target().and_then(|t| index.get_or_insert_with(|| index_of(&facts)).get(t).copied());
+        // The fact a correction aims at (other targeted kinds, e.g. a
+        // rectification order, are facts themselves: not looked up here).
+        let corrects = matches!(
+            f.body,
+            Body::ActRevoked(_) | Body::ActChanged(_) | Body::RecordCorrected(_) | Body::ActPartiallyRevoked(_) | Body::CreditRepaired(_)
+        );
+        let target = match f.body.target() {
+            Some(t) if corrects => index.get_or_insert_with(|| index_of(&facts)).get(t).copied(),
+            _ => None,
+        };
         match &f.body {
             Body::ActRevoked(_) => {
                 if let Some(t) = target {
