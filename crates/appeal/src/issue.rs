@@ -69,34 +69,27 @@ pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: 
     let mut distribution = BTreeMap::new();
     let mut unreplaced = Vec::new();
     let mut unregistered = 0;
-    // Enterprises stream past in batches: a reader thread walks the ledger
-    // while the batch before is graded on every core and its decisions are
-    // written past the head as they come; they are committed only when the
-    // whole run passed its checks (or dropped, below).
+    // A pipeline of three stages, each on its own thread: a reader walks the
+    // ledger in batches, a grader grades the batch before on every core, and
+    // this thread writes the decisions of the batch before that past the head
+    // as they come. They are committed only when the whole run passed its
+    // checks (or dropped, below).
     let mut appender = ledger.appender(true)?;
     std::thread::scope(|s| -> Result<(), AppealError> {
-        let (tx, rx) = std::sync::mpsc::sync_channel(0);
-        s.spawn(move || read_batches(ledger, head.seq, tx));
-        // The reader stops when `rx` is dropped: on return, error or not.
-        for batch in rx {
-            let graded: Vec<Graded> = batch?
-                .into_par_iter()
-                .map(|(uscc, records)| {
-                    let (report, out_of_scope) = grading::grade_and_scope(uscc.as_str(), &records, on, head.seq, rules);
-                    let earlier: Vec<_> = decisions(&records).into_iter().filter(|d| d.decision.year == year).collect();
-                    Graded {
-                        uscc,
-                        report_sha256: report.sha256(),
-                        grade: report.grade,
-                        score: report.score,
-                        out_of_scope,
-                        basis: grading::basis_sha256(&records, head.seq),
-                        first: records.iter().map(|r| r.fact.occurred_on).min(),
-                        earlier: earlier.len(),
-                        current: earlier.iter().filter(|d| d.superseded_by.is_none()).max_by_key(|d| d.seq).map(|d| d.reference.clone()),
-                    }
-                })
-                .collect();
+        let (batches, to_grade) = std::sync::mpsc::sync_channel(0);
+        s.spawn(move || read_batches(ledger, head.seq, batches));
+        let (graded_batches, to_write) = std::sync::mpsc::sync_channel(0);
+        s.spawn(move || {
+            for batch in to_grade {
+                let graded = batch.map(|b| b.into_par_iter().map(|(uscc, records)| grade_one(uscc, &records, on, head.seq, rules, year)).collect::<Vec<_>>());
+                if graded_batches.send(graded).is_err() {
+                    return;
+                }
+            }
+        });
+        // Each stage stops when the next one has gone: on return here, error or not.
+        for graded in to_write {
+            let graded: Vec<Graded> = graded?;
             for g in graded {
                 first = g.first.into_iter().chain(first).min();
                 earlier_total += g.earlier;
@@ -197,6 +190,23 @@ struct Graded {
     /// Its earlier decisions of the year, and the one standing (its ref).
     earlier: usize,
     current: Option<String>,
+}
+
+/// Grades one enterprise for the run and keeps what its decision needs.
+fn grade_one(uscc: Uscc, records: &[Record], on: ChinaDate, known_at: Seq, rules: &RuleSet, year: i32) -> Graded {
+    let (report, out_of_scope) = grading::grade_and_scope(uscc.as_str(), records, on, known_at, rules);
+    let earlier: Vec<_> = decisions(records).into_iter().filter(|d| d.decision.year == year).collect();
+    Graded {
+        uscc,
+        report_sha256: report.sha256(),
+        grade: report.grade,
+        score: report.score,
+        out_of_scope,
+        basis: grading::basis_sha256(records, known_at),
+        first: records.iter().map(|r| r.fact.occurred_on).min(),
+        earlier: earlier.len(),
+        current: earlier.iter().filter(|d| d.superseded_by.is_none()).max_by_key(|d| d.seq).map(|d| d.reference.clone()),
+    }
 }
 
 /// Walks the enterprises with records of seq ≤ `upto` and sends them in
