@@ -287,3 +287,141 @@ fn canonical_report_bytes_are_pinned() {
     let v = records[0].encode().unwrap();
     assert!(matches!(Record::decode_any(&v).unwrap(), Decoded::Current(_)));
 }
+
+/// The encoding-2 writer before issue 7, kept here as the reference: the
+/// report turned into a `serde_json::Value`, written with object keys sorted
+/// by their UTF-8 bytes and no whitespace.
+fn canonical_via_value(report: &grading::GradeReport) -> String {
+    fn write(v: &serde_json::Value, out: &mut Vec<u8>) {
+        use serde_json::Value;
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+                out.push(b'{');
+                for (i, k) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    serde_json::to_writer(&mut *out, k).unwrap();
+                    out.push(b':');
+                    write(&m[k], out);
+                }
+                out.push(b'}');
+            }
+            Value::Array(a) => {
+                out.push(b'[');
+                for (i, x) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write(x, out);
+                }
+                out.push(b']');
+            }
+            other => serde_json::to_writer(&mut *out, other).unwrap(),
+        }
+    }
+    let mut out = Vec::new();
+    write(&serde_json::to_value(report).unwrap(), &mut out);
+    String::from_utf8(out).unwrap()
+}
+
+/// `report`'s encoding 2 (bytes and hash) equals the reference's.
+fn assert_same_encoding(report: &grading::GradeReport) {
+    use sha2::{Digest, Sha256};
+    let reference = canonical_via_value(report);
+    assert!(canonical_json(report) == reference, "{}: canonical bytes differ\nnew: {}\nold: {reference}", report.enterprise, canonical_json(report));
+    let hash = hex::encode(Sha256::digest([b"credit-ledger report/2\n".as_slice(), reference.as_bytes()].concat()));
+    assert_eq!(report.sha256(), hash, "{}", report.enterprise);
+}
+
+/// Issue 7: the report hash is written straight from the typed report; its
+/// bytes are those of the Value-based writer it replaced, for every
+/// enterprise of the fixture division and the golden facts, under both
+/// fixture rule sets, at several V and K (counted, excluded and context
+/// events, failed conditions, fired triggers, raises, out of scope).
+#[test]
+fn issue7_canonical_report_bytes_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = golden_records(&dir.path().join("golden"));
+    let ledger = store::Ledger::open(&dir.path().join("division")).unwrap();
+    let text = std::fs::read_to_string(fixtures().join("division-08/facts.jsonl")).unwrap();
+    ingest::import(&ledger, &[ingest::Input::new("facts.jsonl", text)], ts("2026-11-30T00:00:00+08:00")).unwrap();
+    let head = ledger.head().unwrap().seq;
+    let rule_sets: Vec<rules::RuleSet> = ["xpcc-trial.toml", "xpcc-revised.toml"]
+        .iter()
+        .map(|f| rules::RuleSet::parse(f, &std::fs::read(fixtures().join("rules").join(f)).unwrap()).unwrap())
+        .collect();
+    let dates = ["2023-12-31", "2024-06-30", "2025-12-31"].map(|d| ChinaDate::parse_plain(d).unwrap());
+    let mut enterprises: Vec<_> = ledger.all_by_enterprise(head).unwrap().into_iter().collect();
+    let mut by_enterprise: BTreeMap<_, Vec<Record>> = BTreeMap::new();
+    for r in golden {
+        by_enterprise.entry(r.fact.enterprise).or_default().push(r);
+    }
+    enterprises.extend(by_enterprise);
+    let (mut reports, mut events, mut excluded, mut graded) = (0, 0, 0, BTreeMap::new());
+    for (uscc, records) in &enterprises {
+        let last = records.last().unwrap().seq;
+        for rules in &rule_sets {
+            for on in dates {
+                for known_at in [Seq(last.0 / 2), last] {
+                    let report = grading::grade(uscc.as_str(), records, on, known_at, rules);
+                    assert_same_encoding(&report);
+                    reports += 1;
+                    events += report.events.len();
+                    excluded += report.events.iter().filter(|e| e.reason.is_some()).count();
+                    *graded.entry(report.grade.map_or('-', |g| g.as_str().chars().next().unwrap())).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    assert!(reports > 2500, "{reports} reports");
+    assert!(excluded > 0 && events > 10 * reports, "{events} events, {excluded} excluded");
+    assert!(graded.len() == 5, "every grade and out of scope: {graded:?}");
+}
+
+proptest::proptest! {
+    /// Issue 7: any text in the report's strings (quotes, backslashes,
+    /// control characters, non-ASCII) and any score is written as the
+    /// Value-based writer wrote it.
+    #[test]
+    fn issue7_canonical_report_bytes_unchanged_for_any_text(
+        texts in proptest::collection::vec(".*|[\"\\\\\u{0}-\u{1f}\u{7f}é中\u{2028}\u{1F600}]{0,8}", 6),
+        points in proptest::collection::vec(-10_000_000i64..10_000_000, 3),
+    ) {
+        let report = text_report();
+        let mut r = report.clone();
+        r.name = texts[0].clone();
+        r.enterprise = texts[1].clone();
+        r.score = Some(model::Points(points[0]));
+        for e in &mut r.events {
+            e.reference = texts[2].clone();
+            e.by = Some(texts[3].clone());
+        }
+        for d in &mut r.dimensions {
+            d.deduction = model::Points(points[1]);
+            for i in &mut d.items {
+                i.reference = Some(texts[4].clone());
+                i.points = model::Points(points[2]);
+            }
+        }
+        for c in &mut r.conditions {
+            c.evidence.push(texts[5].clone());
+        }
+        assert_same_encoding(&r);
+    }
+}
+
+/// The golden enterprise's report (2023), graded once for the proptest.
+fn text_report() -> grading::GradeReport {
+    static REPORT: std::sync::OnceLock<grading::GradeReport> = std::sync::OnceLock::new();
+    REPORT
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let records = golden_records(dir.path());
+            let on = ChinaDate::from_ymd(2023, 12, 31).unwrap();
+            grading::grade("91660800000007919G", &records, on, Seq(23), rules::shipped().unwrap().in_force(on).unwrap())
+        })
+        .clone()
+}

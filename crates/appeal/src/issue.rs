@@ -3,11 +3,12 @@
 use crate::decisions::decisions;
 use crate::AppealError;
 use model::fact::{Body, Grade, GradeIssued, Source};
-use model::{ChinaDate, Fact, Record, Seq, Timestamp, Uscc};
+use model::{ChinaDate, Fact, Points, Record, Seq, Timestamp, Uscc};
 use rayon::prelude::*;
 use rules::RuleSet;
 use std::collections::BTreeMap;
-use store::Ledger;
+use std::sync::mpsc::SyncSender;
+use store::{Ledger, StoreError};
 
 /// Enterprises read ahead and graded together.
 const BATCH: usize = 256;
@@ -68,73 +69,73 @@ pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: 
     let mut distribution = BTreeMap::new();
     let mut unreplaced = Vec::new();
     let mut unregistered = 0;
-    // Enterprises stream past in batches graded on every core; decisions
-    // are written past the head as they come, and committed only when the
-    // whole run passed its checks (or dropped, below).
+    // A pipeline of three stages, each on its own thread: a reader walks the
+    // ledger in batches, a grader grades the batch before on every core, and
+    // this thread writes the decisions of the batch before that past the head
+    // as they come. They are committed only when the whole run passed its
+    // checks (or dropped, below).
     let mut appender = ledger.appender(true)?;
-    let mut batch: Vec<(Uscc, Vec<Record>)> = Vec::with_capacity(BATCH);
-    let mut enterprises = ledger.enterprises(head.seq);
-    loop {
-        batch.clear();
-        for item in enterprises.by_ref().take(BATCH) {
-            batch.push(item?);
-        }
-        if batch.is_empty() {
-            break;
-        }
-        let graded: Vec<_> = batch
-            .par_iter()
-            .map(|(uscc, records)| {
-                let (report, out_of_scope) = grading::grade_and_scope(uscc.as_str(), records, on, head.seq, rules);
-                let basis = grading::basis_sha256(records, head.seq);
-                (report.sha256(), report.grade, report.score, out_of_scope, basis)
-            })
-            .collect();
-        for ((uscc, records), (report_sha256, grade, score, out_of_scope, basis)) in batch.iter().zip(graded) {
-            first = records.iter().map(|r| r.fact.occurred_on).chain(first).min();
-            let earlier: Vec<_> = decisions(records).into_iter().filter(|d| d.decision.year == year).collect();
-            earlier_total += earlier.len();
-            let current = earlier.iter().filter(|d| d.superseded_by.is_none()).max_by_key(|d| d.seq);
-            unregistered += usize::from(out_of_scope == Some(grading::OutOfScope::NotRegistered));
-            let (Some(grade), Some(score)) = (grade, score) else {
-                unreplaced.extend(current.map(|d| d.reference.clone()));
-                continue;
-            };
-            *distribution.entry(grade).or_default() += 1;
-            if current.is_some() {
-                superseding += 1;
+    std::thread::scope(|s| -> Result<(), AppealError> {
+        let (batches, to_grade) = std::sync::mpsc::sync_channel(0);
+        s.spawn(move || read_batches(ledger, head.seq, batches));
+        let (graded_batches, to_write) = std::sync::mpsc::sync_channel(0);
+        s.spawn(move || {
+            for batch in to_grade {
+                let graded = batch.map(|b| b.into_par_iter().map(|(uscc, records)| grade_one(uscc, &records, on, head.seq, rules, year)).collect::<Vec<_>>());
+                if graded_batches.send(graded).is_err() {
+                    return;
+                }
             }
-            let mut n = earlier.len() + 1;
-            while appender.seq_of_ref(&format!("GRADE-{year}-{uscc}-{n}"))?.is_some() {
-                n += 1;
+        });
+        // Each stage stops when the next one has gone: on return here, error or not.
+        for graded in to_write {
+            let graded: Vec<Graded> = graded?;
+            for g in graded {
+                first = g.first.into_iter().chain(first).min();
+                earlier_total += g.earlier;
+                unregistered += usize::from(g.out_of_scope == Some(grading::OutOfScope::NotRegistered));
+                let (Some(grade), Some(score)) = (g.grade, g.score) else {
+                    unreplaced.extend(g.current);
+                    continue;
+                };
+                *distribution.entry(grade).or_default() += 1;
+                if g.current.is_some() {
+                    superseding += 1;
+                }
+                let uscc = g.uscc;
+                let mut n = g.earlier + 1;
+                while appender.seq_of_ref(&format!("GRADE-{year}-{uscc}-{n}"))?.is_some() {
+                    n += 1;
+                }
+                appender.push(
+                    now,
+                    Fact {
+                        reference: format!("GRADE-{year}-{uscc}-{n}"),
+                        enterprise: uscc,
+                        occurred_on: issued_on,
+                        source: Source::Manual,
+                        note: Some(format!("annual grading of {year} (Art. 15)")),
+                        body: Body::GradeIssued(GradeIssued {
+                            year,
+                            on,
+                            grade,
+                            score,
+                            rules_id: rules.id.clone(),
+                            rules_sha256: rules.sha256.clone(),
+                            known_at_seq: head.seq.0,
+                            head_hash: hex::encode(head.hash),
+                            basis_sha256: Some(g.basis),
+                            engine_version: grading::ENGINE_VERSION.to_string(),
+                            report_format: grading::REPORT_FORMAT,
+                            report_sha256: g.report_sha256,
+                            supersedes: g.current,
+                        }),
+                    },
+                )?;
             }
-            appender.push(
-                now,
-                Fact {
-                    reference: format!("GRADE-{year}-{uscc}-{n}"),
-                    enterprise: *uscc,
-                    occurred_on: issued_on,
-                    source: Source::Manual,
-                    note: Some(format!("annual grading of {year} (Art. 15)")),
-                    body: Body::GradeIssued(GradeIssued {
-                        year,
-                        on,
-                        grade,
-                        score,
-                        rules_id: rules.id.clone(),
-                        rules_sha256: rules.sha256.clone(),
-                        known_at_seq: head.seq.0,
-                        head_hash: hex::encode(head.hash),
-                        basis_sha256: Some(basis),
-                        engine_version: grading::ENGINE_VERSION.to_string(),
-                        report_format: grading::REPORT_FORMAT,
-                        report_sha256,
-                        supersedes: current.map(|d| d.reference.clone()),
-                    }),
-                },
-            )?;
         }
-    }
+        Ok(())
+    })?;
     let refusal = if first.is_none_or(|f| on < f) {
         Some(format!(
             "year {year} is outside the ledger's range (its first fact is dated {})",
@@ -171,4 +172,60 @@ pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: 
         unregistered,
         distribution,
     })
+}
+
+/// Enterprises with their records, as the walk gives them.
+type Batch = Vec<(Uscc, Vec<Record>)>;
+
+/// What the run keeps of one graded enterprise once its records are dropped.
+struct Graded {
+    uscc: Uscc,
+    report_sha256: String,
+    grade: Option<Grade>,
+    score: Option<Points>,
+    out_of_scope: Option<grading::OutOfScope>,
+    basis: String,
+    /// Its earliest valid date.
+    first: Option<ChinaDate>,
+    /// Its earlier decisions of the year, and the one standing (its ref).
+    earlier: usize,
+    current: Option<String>,
+}
+
+/// Grades one enterprise for the run and keeps what its decision needs.
+fn grade_one(uscc: Uscc, records: &[Record], on: ChinaDate, known_at: Seq, rules: &RuleSet, year: i32) -> Graded {
+    let (report, out_of_scope) = grading::grade_and_scope(uscc.as_str(), records, on, known_at, rules);
+    let earlier: Vec<_> = decisions(records).into_iter().filter(|d| d.decision.year == year).collect();
+    Graded {
+        uscc,
+        report_sha256: report.sha256(),
+        grade: report.grade,
+        score: report.score,
+        out_of_scope,
+        basis: grading::basis_sha256(records, known_at),
+        first: records.iter().map(|r| r.fact.occurred_on).min(),
+        earlier: earlier.len(),
+        current: earlier.iter().filter(|d| d.superseded_by.is_none()).max_by_key(|d| d.seq).map(|d| d.reference.clone()),
+    }
+}
+
+/// Walks the enterprises with records of seq ≤ `upto` and sends them in
+/// batches of [`BATCH`]; a walk error is sent and ends the walk, as does a
+/// receiver that has gone.
+fn read_batches(ledger: &Ledger, upto: Seq, tx: SyncSender<Result<Batch, StoreError>>) {
+    let mut enterprises = ledger.enterprises(upto);
+    loop {
+        match enterprises.by_ref().take(BATCH).collect::<Result<Vec<_>, _>>() {
+            Ok(batch) if batch.is_empty() => return,
+            Ok(batch) => {
+                if tx.send(Ok(batch)).is_err() {
+                    return;
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        }
+    }
 }

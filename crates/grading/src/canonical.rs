@@ -2,9 +2,10 @@
 //! a versioned canonical encoding of the report and the facts it was
 //! derived from (docs/FORMAT.md "Decision records").
 
+mod writer;
+
 use crate::GradeReport;
 use model::{Record, Seq};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// The grading engine, as recorded in a decision: the release that derived
@@ -30,8 +31,9 @@ pub fn report_sha256(report: &GradeReport, format: u16) -> Option<String> {
     let bytes = match format {
         1 => report.to_json().into_bytes(),
         2 => {
-            let mut out = b"credit-ledger report/2\n".to_vec();
-            write_canonical(&serde_json::to_value(report).unwrap_or(Value::Null), &mut out);
+            let mut out = Vec::with_capacity(4096);
+            out.extend_from_slice(b"credit-ledger report/2\n");
+            writer::report(report, &mut out);
             out
         }
         _ => return None,
@@ -41,50 +43,11 @@ pub fn report_sha256(report: &GradeReport, format: u16) -> Option<String> {
 
 /// The report as canonical JSON (encoding 2): keys sorted, no whitespace.
 pub fn canonical_json(report: &GradeReport) -> String {
-    let v = serde_json::to_value(report).unwrap_or(Value::Null);
     let mut out = Vec::new();
-    write_canonical(&v, &mut out);
+    writer::report(report, &mut out);
     // Only JSON text was written: UTF-8 by construction.
     String::from_utf8(out).unwrap_or_default()
 }
-
-/// Writes `v` with object keys sorted by their UTF-8 bytes and no
-/// whitespace; strings and numbers as serde_json writes them.
-fn write_canonical(v: &Value, out: &mut Vec<u8>) {
-    // Writing JSON into a Vec cannot fail.
-    match v {
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            if !keys.is_sorted_by(|a, b| a.as_bytes() <= b.as_bytes()) {
-                keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
-            }
-            out.push(b'{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                let _ = serde_json::to_writer(&mut *out, k);
-                out.push(b':');
-                write_canonical(&m[k], out);
-            }
-            out.push(b'}');
-        }
-        Value::Array(a) => {
-            out.push(b'[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_canonical(x, out);
-            }
-            out.push(b']');
-        }
-        other => {
-            let _ = serde_json::to_writer(&mut *out, other);
-        }
-    }
-}
-
 
 /// Hex SHA-256 over the chain hashes of `records` (one enterprise, seq
 /// order) with seq ≤ `known_at`: exactly the facts a grade was derived from.
@@ -95,17 +58,4 @@ pub fn basis_sha256(records: &[Record], known_at: Seq) -> String {
         h.update(r.hash);
     }
     hex::encode(h.finalize())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn canonical_json_sorts_keys_at_every_depth_and_has_no_whitespace() {
-        let v: Value = serde_json::from_str(r#"{"b":1,"a":{"z":[1,{"y":2,"x":"é"}],"c":null}}"#).unwrap();
-        let mut s = Vec::new();
-        write_canonical(&v, &mut s);
-        assert_eq!(String::from_utf8(s).unwrap(), r#"{"a":{"c":null,"z":[1,{"x":"é","y":2}]},"b":1}"#);
-    }
 }

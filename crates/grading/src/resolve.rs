@@ -4,6 +4,7 @@
 use model::fact::{Body, Kind};
 use model::{ChinaDate, Fact, Patch, Record, Seq};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Why a fact is not a basis for grading (DOMAIN.md Art. 10 table).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -111,12 +112,21 @@ impl Effective<'_> {
 pub struct Resolved<'a> {
     /// Every non-correction fact, in seq order.
     pub facts: Vec<Effective<'a>>,
-    index: HashMap<&'a str, usize>,
+    /// Fact index by ref, built when first needed: most enterprises have no
+    /// correction, and most gradings never look a fact up by its ref.
+    index: OnceLock<RefIndex<'a>>,
+}
+
+type RefIndex<'a> = HashMap<&'a str, usize>;
+
+/// The index of `facts` by ref.
+fn index_of<'a>(facts: &[Effective<'a>]) -> RefIndex<'a> {
+    facts.iter().enumerate().map(|(i, e)| (e.record.fact.reference.as_str(), i)).collect()
 }
 
 impl<'a> Resolved<'a> {
     pub fn get(&self, reference: &str) -> Option<&Effective<'a>> {
-        self.index.get(reference).map(|&i| &self.facts[i])
+        self.index.get_or_init(|| index_of(&self.facts)).get(reference).map(|&i| &self.facts[i])
     }
 }
 
@@ -132,8 +142,9 @@ struct Revocation {
 /// target's kind), so the fold applies each as recorded and never
 /// re-validates: a stored fact is a fact.
 pub fn resolve(records: &[Record]) -> Resolved<'_> {
-    let mut facts: Vec<Effective> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut facts: Vec<Effective> = Vec::with_capacity(records.len());
+    // Built at the first correction, then kept up to date.
+    let mut index: Option<RefIndex> = None;
     let mut revocations: Vec<Revocation> = Vec::new();
     let mut revocation_index: HashMap<&str, usize> = HashMap::new();
     let mut other_voids: Vec<(usize, Mark)> = Vec::new();
@@ -141,7 +152,16 @@ pub fn resolve(records: &[Record]) -> Resolved<'_> {
     for r in records {
         let f = &r.fact;
         let mark = |reason| Mark { reason, by: f.reference.clone(), seq: r.seq };
-        let target = f.body.target().and_then(|t| index.get(t).copied());
+        // The fact a correction aims at (other targeted kinds, e.g. a
+        // rectification order, are facts themselves: not looked up here).
+        let corrects = matches!(
+            f.body,
+            Body::ActRevoked(_) | Body::ActChanged(_) | Body::RecordCorrected(_) | Body::ActPartiallyRevoked(_) | Body::CreditRepaired(_)
+        );
+        let target = match f.body.target() {
+            Some(t) if corrects => index.get_or_insert_with(|| index_of(&facts)).get(t).copied(),
+            _ => None,
+        };
         match &f.body {
             Body::ActRevoked(_) => {
                 if let Some(t) = target {
@@ -184,7 +204,9 @@ pub fn resolve(records: &[Record]) -> Resolved<'_> {
                 }
             }
             _ => {
-                index.insert(&f.reference, facts.len());
+                if let Some(index) = &mut index {
+                    index.insert(&f.reference, facts.len());
+                }
                 facts.push(Effective {
                     record: r,
                     occurred_on: f.occurred_on,
@@ -204,6 +226,7 @@ pub fn resolve(records: &[Record]) -> Resolved<'_> {
             e.void = Some(m);
         }
     }
+    let index = index.map(OnceLock::from).unwrap_or_default();
     Resolved { facts, index }
 }
 

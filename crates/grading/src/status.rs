@@ -7,7 +7,7 @@ use crate::resolve::{Reason, Resolved};
 use model::fact::{Body, InspectionOutcome, PassFail, TerminationMode};
 use model::Record;
 use rules::{Deduction, RiskClass, RuleSet};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// Whether a fact with this content is adverse by nature: the kind of fact
 /// that deducts points or fails a condition when it is live.
@@ -34,24 +34,32 @@ pub fn adverse(body: &Body, rules: &RuleSet) -> bool {
 
 /// The events list: every record known at K in seq order with its status.
 pub fn events(known: &[Record], r: &Resolved, standing: &Standing, counted: &BTreeSet<&str>, rules: &RuleSet) -> Vec<Event> {
-    let position: HashMap<&str, usize> = r.facts.iter().enumerate().map(|(i, e)| (e.reference(), i)).collect();
+    // `r.facts` are the non-correction records among `known`, both in seq
+    // order: one walk pairs each record with its resolved fact.
+    let mut next = 0;
     known
         .iter()
         .map(|rec| {
-            let reference = rec.fact.reference.clone();
+            let reference = rec.fact.reference.as_str();
             let mut ev = Event {
                 seq: rec.seq,
-                reference: reference.clone(),
+                reference: reference.to_string(),
                 kind: rec.fact.kind(),
                 occurred_on: rec.fact.occurred_on,
                 status: Status::Context,
                 reason: None,
                 by: None,
             };
-            let Some(&i) = position.get(reference.as_str()) else { return ev };
+            while r.facts.get(next).is_some_and(|e| e.seq() < rec.seq) {
+                next += 1;
+            }
+            let i = next;
+            if r.facts.get(i).is_none_or(|e| e.seq() != rec.seq) {
+                return ev;
+            }
             let e = &r.facts[i];
             ev.occurred_on = e.occurred_on;
-            if counted.contains(reference.as_str()) {
+            if counted.contains(reference) {
                 ev.status = Status::Counted;
                 return ev;
             }
