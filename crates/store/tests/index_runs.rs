@@ -99,3 +99,22 @@ fn issue7_an_interrupted_import_with_runs_leaves_the_committed_ledger() {
     // The second import of `without_runs` committed nothing more (100..100).
     assert!(dump(x.path()) == y_dump, "recovery did not restore the committed ledger exactly");
 }
+
+#[test]
+fn issue7_lookups_into_an_empty_ledger_see_spilled_runs() {
+    // An empty ledger reads no stored bucket; only the runs' filters lead
+    // to what was spilled.
+    let dir = tempfile::tempdir().unwrap();
+    let l = Ledger::open(dir.path()).unwrap();
+    let mut a = l.appender_tuned(true, 30, 20).unwrap();
+    push(&mut a, 0..300);
+    for i in [0, 1, 150, 299] {
+        assert_eq!(a.seq_of_ref(&format!("C-{i}")).unwrap(), Some(Seq(i as u64 + 1)), "ref C-{i}");
+    }
+    assert_eq!(a.seq_of_ref("C-300").unwrap(), None);
+    let dup = a.probable_duplicate(&Uscc::parse(USCCS[2]).unwrap(), Kind::ComplaintVerified, "Ｃ-2").unwrap();
+    assert_eq!(dup.map(|r| r.seq), Some(Seq(3)));
+    a.commit().unwrap();
+    assert_eq!(l.seq_of_ref("C-7").unwrap(), Some(Seq(8)));
+    assert_eq!(l.verify().unwrap(), 300);
+}

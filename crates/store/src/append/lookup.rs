@@ -38,11 +38,25 @@ impl Appender<'_> {
         Ok(None)
     }
 
-    /// Seqs ≤ the tip in the stored bucket of `slot` (read once, then cached).
+    /// Seqs ≤ the tip under `slot` in the stored bucket (read once, then
+    /// cached; none to read while the ledger is empty) and in the runs this
+    /// append wrote (read only when a run's filter may hold the slot).
     fn stored_candidates(&self, index: u8, slot: Slot) -> Result<Vec<Seq>, StoreError> {
         let key = (index, slot.bucket);
+        let matching = |entries: &[(u64, Seq)]| -> Vec<Seq> {
+            let from = entries.partition_point(|(h, _)| *h < slot.hash);
+            entries[from..].iter().take_while(|(h, _)| *h == slot.hash).map(|(_, s)| *s).filter(|s| *s <= self.tip.seq).collect()
+        };
+        let in_runs = self.run_buckets.contains(&key) && self.filters.iter().any(|(i, f)| *i == index && f.may_hold(slot));
+        if in_runs {
+            // The bucket with its runs (rare: the slot is pending, or a false positive).
+            return Ok(matching(&self.ledger.bucket_with_runs(index, slot.bucket)?.0));
+        }
+        if self.committed.seq.0 == 0 {
+            return Ok(Vec::new());
+        }
         if !self.stored.borrow().contains_key(&key) {
-            let entries = if self.run_buckets.contains(&key) { self.ledger.bucket_with_runs(index, slot.bucket)?.0 } else { self.ledger.bucket(index, slot.bucket)? };
+            let entries = self.ledger.bucket(index, slot.bucket)?;
             if self.stored_entries.get() + entries.len() > CACHED_ENTRIES {
                 self.stored.borrow_mut().clear();
                 self.stored_entries.set(0);
@@ -50,10 +64,7 @@ impl Appender<'_> {
             self.stored_entries.set(self.stored_entries.get() + entries.len());
             self.stored.borrow_mut().insert(key, entries);
         }
-        let stored = self.stored.borrow();
-        let entries = &stored[&key];
-        let from = entries.partition_point(|(h, _)| *h < slot.hash);
-        Ok(entries[from..].iter().take_while(|(h, _)| *h == slot.hash).map(|(_, s)| *s).filter(|s| *s <= self.tip.seq).collect())
+        Ok(matching(&self.stored.borrow()[&key]))
     }
 
     /// The fact with ref `reference`, committed or pending.

@@ -6,6 +6,7 @@
 //! an abandoned import leaves past the head is discarded (see `recover`).
 
 use crate::codec::{chunk_start, encode_chunk, CHUNK_RECORDS};
+mod filter;
 mod lookup;
 mod pending;
 mod runs;
@@ -50,12 +51,15 @@ pub struct Appender<'l> {
     /// Runs written so far, and the (index, bucket)s that have one.
     runs: u32,
     run_buckets: BTreeSet<(u8, u16)>,
+    /// Per run and index (`keys::REF`, `keys::DUPLICATE`): the slots it holds.
+    filters: Vec<(u8, filter::SlotFilter)>,
     /// The probable-duplicate slot last computed by a lookup, keyed by
     /// (USCC, kind, ref): the fact pushed next usually is that one, and
     /// its slot costs an NFKC normalisation.
     last_duplicate_slot: RefCell<Option<(Vec<u8>, Slot)>>,
-    /// Bucket values as stored in the tree, read once per append (bounded
-    /// by [`CACHED_ENTRIES`]): lookups and the commit's rewrite share them.
+    /// Bucket values as stored in the tree (committed entries only: runs
+    /// are separate keys), read once per append (bounded by
+    /// [`CACHED_ENTRIES`]): lookups and the commit's rewrite share them.
     stored: RefCell<Buckets>,
     stored_entries: Cell<usize>,
     done: bool,
@@ -96,6 +100,7 @@ impl Ledger {
             held_entries: 0,
             runs: 0,
             run_buckets: BTreeSet::new(),
+            filters: Vec::new(),
             last_duplicate_slot: RefCell::new(None),
             stored: RefCell::new(HashMap::new()),
             stored_entries: Cell::new(0),

@@ -10,7 +10,9 @@
 //! The enterprise lists are held in memory until the commit (`pending`),
 //! so each is read and rewritten once per import.
 
+use super::filter::SlotFilter;
 use super::Appender;
+use crate::index::Slot;
 use crate::batches::Batches;
 use crate::codec::{decode_bucket, encode_bucket, encode_seq_list};
 use crate::index::merge;
@@ -40,7 +42,9 @@ impl Ledger {
 
 impl Appender<'_> {
     /// Writes the held hash-index entries as one run per touched bucket,
-    /// after the chunks they point at; reads nothing.
+    /// after the chunks they point at; reads nothing. The stored buckets
+    /// (and so the cache of them) do not change; a Bloom filter per run and
+    /// index remembers which slots the run holds.
     pub(super) fn write_runs(&mut self) -> Result<(), StoreError> {
         self.write_chunks()?;
         let run = self.runs;
@@ -49,15 +53,16 @@ impl Appender<'_> {
         for (index, held) in [(keys::REF, std::mem::take(&mut self.refs)), (keys::DUPLICATE, std::mem::take(&mut self.duplicates))] {
             let mut held: Vec<(u16, Vec<(u64, Seq)>)> = held.into_iter().collect();
             held.sort_unstable_by_key(|(b, _)| *b);
+            let mut filter = SlotFilter::with_capacity(held.iter().map(|(_, e)| e.len()).sum());
+            for (bucket, new) in &held {
+                new.iter().for_each(|(hash, _)| filter.insert(Slot { bucket: *bucket, hash: *hash }));
+            }
+            self.filters.push((index, filter));
             for (bucket, mut new) in held {
                 new.sort_unstable();
                 out.insert(&bucket_run_key(index, bucket, run), encode_bucket(&new))?;
                 self.run_buckets.insert((index, bucket));
-                // A cached bucket is no longer what the tree holds (kept in
-                // step instead, the cache outgrew its bound: 72 MB at 3·10^6).
-                if let Some(cached) = self.stored.borrow_mut().remove(&(index, bucket)) {
-                    self.stored_entries.set(self.stored_entries.get() - cached.len());
-                }
+
             }
         }
         out.apply()?;
@@ -107,6 +112,7 @@ impl Appender<'_> {
         }
         out.apply()?;
         self.run_buckets.clear();
+        self.filters.clear();
         self.held_entries = 0;
         Ok(())
     }
