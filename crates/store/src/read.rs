@@ -238,6 +238,17 @@ impl Ledger {
     /// stored envelope (verbatim, in the record's own format). One forward
     /// sweep over the chunks (sled's cache stays bounded, see `sweep::Sweep`).
     pub fn scan_stored(&self, from: Seq, to: Seq) -> impl Iterator<Item = Result<(Record, Vec<u8>), StoreError>> + '_ {
+        self.chunk_walk(from, to, true)
+    }
+
+    /// Committed records with `from` ≤ seq ≤ `to`, in order.
+    pub fn scan(&self, from: Seq, to: Seq) -> impl Iterator<Item = Result<Record, StoreError>> + '_ {
+        self.chunk_walk(from, to, false).map(|r| r.map(|(rec, _)| rec))
+    }
+
+    /// The records `from` ..= `to` (bounded by the head), each with its
+    /// envelope if `envelopes` (else an empty vector: no copy).
+    fn chunk_walk(&self, from: Seq, to: Seq, envelopes: bool) -> ChunkWalk<'_> {
         let next = Seq(from.0.max(1));
         let to = match self.head() {
             Ok(h) => Ok(to.min(h.seq)),
@@ -247,12 +258,7 @@ impl Ledger {
             Ok(to) if *to >= next => Some(self.sweep_chunks(next, *to)),
             _ => None,
         };
-        ChunkWalk { ledger: self, chunks, next, to, pending: Vec::new() }
-    }
-
-    /// Committed records with `from` ≤ seq ≤ `to`, in order.
-    pub fn scan(&self, from: Seq, to: Seq) -> impl Iterator<Item = Result<Record, StoreError>> + '_ {
-        self.scan_stored(from, to).map(|r| r.map(|(rec, _)| rec))
+        ChunkWalk { ledger: self, chunks, envelopes, next, to, pending: Vec::new() }
     }
 
     /// The last seq recorded at or before `t` (0 when none): a binary search
@@ -277,6 +283,8 @@ impl Ledger {
 struct ChunkWalk<'l> {
     ledger: &'l Ledger,
     chunks: Option<crate::sweep::Sweep>,
+    /// Whether each record comes with a copy of its envelope.
+    envelopes: bool,
     next: Seq,
     to: Result<Seq, StoreError>,
     /// Decoded records of the current chunk not yet yielded, last first.
@@ -297,7 +305,8 @@ impl ChunkWalk<'_> {
         for (i, env) in chunk.envelopes().into_iter().enumerate() {
             let seq = Seq(first.0 + i as u64);
             if seq >= self.next && seq <= to {
-                out.push((self.ledger.decode_record(seq, env)?, env.to_vec()));
+                let copy = if self.envelopes { env.to_vec() } else { Vec::new() };
+                out.push((self.ledger.decode_record(seq, env)?, copy));
             }
         }
         if out.is_empty() {
