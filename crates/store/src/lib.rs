@@ -20,6 +20,7 @@ pub mod legacy;
 mod read;
 mod recover;
 mod stream;
+mod sweep;
 pub mod tamper;
 mod verify;
 
@@ -32,6 +33,7 @@ use std::sync::Mutex;
 
 pub use append::Appender;
 pub use keys::{chunk_key, enterprise_key};
+pub use stream::StoredEnterprise;
 
 /// Magic of the stored head value.
 const HEAD_MAGIC: [u8; 4] = *b"CLHD";

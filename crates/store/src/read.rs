@@ -5,7 +5,7 @@
 use crate::codec::{chunk_ranges, chunk_start, decode_bucket, decode_seq_list};
 use crate::index::{ref_slot, Slot};
 use crate::keys::{self, bucket_key, chunk_key, enterprise_key};
-use crate::{Ledger, StoreError};
+use crate::{Ledger, StoreError, StoredEnterprise};
 use model::fact::Kind;
 use model::{Record, Seq, Timestamp, Uscc};
 use std::collections::BTreeMap;
@@ -204,9 +204,23 @@ impl Ledger {
         self.enterprises_partitioned(upto, crate::stream::PARTITION_RECORDS)
     }
 
+    /// [`Ledger::enterprises`] with the records still encoded, for callers
+    /// that decode them on other threads ([`Ledger::decode_enterprise`]).
+    pub fn enterprises_stored(&self, upto: Seq) -> impl Iterator<Item = Result<StoredEnterprise, StoreError>> + '_ {
+        self.enterprises_stored_partitioned(upto, crate::stream::PARTITION_RECORDS)
+    }
+
     /// [`Ledger::enterprises`] with partitions of `partition_records` (tests).
     #[doc(hidden)]
     pub fn enterprises_partitioned(&self, upto: Seq, partition_records: u64) -> impl Iterator<Item = Result<(Uscc, Vec<Record>), StoreError>> + '_ {
+        self.enterprises_stored_partitioned(upto, partition_records).map(move |e| {
+            let e = e?;
+            let records = self.decode_enterprise(&e)?;
+            Ok((e.uscc, records))
+        })
+    }
+
+    fn enterprises_stored_partitioned(&self, upto: Seq, partition_records: u64) -> impl Iterator<Item = Result<StoredEnterprise, StoreError>> + '_ {
         let (walk, err) = match crate::stream::EnterpriseWalk::new(self, upto, partition_records) {
             Ok(w) => (Some(w), None),
             Err(e) => (None, Some(Err(e))),
@@ -221,18 +235,30 @@ impl Ledger {
     }
 
     /// Committed records with `from` ≤ seq ≤ `to`, in order, each with its
-    /// stored envelope (verbatim, in the record's own format).
+    /// stored envelope (verbatim, in the record's own format). One forward
+    /// sweep over the chunks (sled's cache stays bounded, see `sweep::Sweep`).
     pub fn scan_stored(&self, from: Seq, to: Seq) -> impl Iterator<Item = Result<(Record, Vec<u8>), StoreError>> + '_ {
-        let to = match self.head() {
-            Ok(h) => Ok(to.min(h.seq)),
-            Err(e) => Err(e),
-        };
-        ChunkWalk { ledger: self, next: Seq(from.0.max(1)), to, pending: Vec::new() }
+        self.chunk_walk(from, to, true)
     }
 
     /// Committed records with `from` ≤ seq ≤ `to`, in order.
     pub fn scan(&self, from: Seq, to: Seq) -> impl Iterator<Item = Result<Record, StoreError>> + '_ {
-        self.scan_stored(from, to).map(|r| r.map(|(rec, _)| rec))
+        self.chunk_walk(from, to, false).map(|r| r.map(|(rec, _)| rec))
+    }
+
+    /// The records `from` ..= `to` (bounded by the head), each with its
+    /// envelope if `envelopes` (else an empty vector: no copy).
+    fn chunk_walk(&self, from: Seq, to: Seq, envelopes: bool) -> ChunkWalk<'_> {
+        let next = Seq(from.0.max(1));
+        let to = match self.head() {
+            Ok(h) => Ok(to.min(h.seq)),
+            Err(e) => Err(e),
+        };
+        let chunks = match &to {
+            Ok(to) if *to >= next => Some(self.sweep_chunks(next, *to)),
+            _ => None,
+        };
+        ChunkWalk { ledger: self, chunks, envelopes, next, to, pending: Vec::new() }
     }
 
     /// The last seq recorded at or before `t` (0 when none): a binary search
@@ -256,10 +282,38 @@ impl Ledger {
 /// Walks chunks in seq order, yielding each record once.
 struct ChunkWalk<'l> {
     ledger: &'l Ledger,
+    chunks: Option<crate::sweep::Sweep>,
+    /// Whether each record comes with a copy of its envelope.
+    envelopes: bool,
     next: Seq,
     to: Result<Seq, StoreError>,
     /// Decoded records of the current chunk not yet yielded, last first.
     pending: Vec<(Record, Vec<u8>)>,
+}
+
+impl ChunkWalk<'_> {
+    /// The records of the next chunk with `next` ≤ seq ≤ `to`.
+    fn load(&mut self, to: Seq) -> Result<Vec<(Record, Vec<u8>)>, StoreError> {
+        let missing = |seq: Seq| StoreError::Inconsistent(format!("seq {seq} is missing below the head"));
+        let (k, v) = self.chunks.as_mut().and_then(|c| c.next()).transpose()?.ok_or_else(|| missing(self.next))?;
+        let first = keys::seq_of_chunk_key(&k).ok_or_else(|| StoreError::Inconsistent(format!("malformed chunk key {}", keys::describe(&k))))?;
+        if first > self.next {
+            return Err(missing(self.next));
+        }
+        let chunk = Chunk::new(first, v)?;
+        let mut out = Vec::new();
+        for (i, env) in chunk.envelopes().into_iter().enumerate() {
+            let seq = Seq(first.0 + i as u64);
+            if seq >= self.next && seq <= to {
+                let copy = if self.envelopes { env.to_vec() } else { Vec::new() };
+                out.push((self.ledger.decode_record(seq, env)?, copy));
+            }
+        }
+        if out.is_empty() {
+            return Err(missing(self.next));
+        }
+        Ok(out)
+    }
 }
 
 impl Iterator for ChunkWalk<'_> {
@@ -276,21 +330,7 @@ impl Iterator for ChunkWalk<'_> {
         if self.next > to {
             return None;
         }
-        let load = || -> Result<Vec<(Record, Vec<u8>)>, StoreError> {
-            let chunk = self.ledger.chunk_at(self.next)?.ok_or_else(|| StoreError::Inconsistent(format!("seq {} is missing below the head", self.next)))?;
-            let mut out = Vec::new();
-            for (i, env) in chunk.envelopes().into_iter().enumerate() {
-                let seq = Seq(chunk.first.0 + i as u64);
-                if seq >= self.next && seq <= to {
-                    out.push((self.ledger.decode_record(seq, env)?, env.to_vec()));
-                }
-            }
-            if out.is_empty() {
-                return Err(StoreError::Inconsistent(format!("seq {} is missing below the head", self.next)));
-            }
-            Ok(out)
-        };
-        match load() {
+        match self.load(to) {
             Err(e) => {
                 self.to = Ok(Seq(0));
                 Some(Err(e))

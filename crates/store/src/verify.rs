@@ -5,11 +5,13 @@
 //! The indexes are checked without a lookup per record: each side (the
 //! records, and each index's entries) is folded into a multiset digest (a
 //! count and a wrapping sum of a 128-bit hash of each entry), which agree
-//! only when both hold the same entries. Memory stays constant.
+//! only when both hold the same entries. Memory stays constant: every scan
+//! is a `sweep::Sweep`, which keeps sled's cache within its limit.
 
 use crate::codec::{decode_bucket, decode_seq_list};
 use crate::index::{duplicate_slot, ref_slot, Slot};
 use crate::keys::{self, bucket_key};
+use crate::sweep::BUCKET_KEY_LEN;
 use crate::{Ledger, StoreError};
 use model::record::GENESIS_HASH;
 use model::{Seq, Uscc};
@@ -91,7 +93,7 @@ impl Ledger {
     /// or interrupted and discarded at the next open): not the ledger's.
     fn enterprise_digest(&self, head: Seq) -> Result<Digest, StoreError> {
         let mut d = Digest::default();
-        for kv in self.tree.scan_prefix([keys::ENTERPRISE]) {
+        for kv in self.sweep_prefix(keys::ENTERPRISE) {
             let (k, v) = kv?;
             let uscc = std::str::from_utf8(&k[1..])
                 .ok()
@@ -120,7 +122,7 @@ impl Ledger {
 
     fn bucket_digest(&self, index: u8, head: Seq) -> Result<Digest, StoreError> {
         let mut d = Digest::default();
-        for kv in self.tree.scan_prefix([index]) {
+        for kv in self.sweep_prefix(index) {
             let (k, v) = kv?;
             if k.len() == 7 {
                 // A run of an append in progress: past the head by construction.
@@ -130,7 +132,7 @@ impl Ledger {
                 }
                 continue;
             }
-            if k.len() != 3 {
+            if k.len() != BUCKET_KEY_LEN {
                 return Err(StoreError::Inconsistent(format!("malformed index key {}", keys::describe(&k))));
             }
             let bucket = u16::from_be_bytes([k[1], k[2]]);

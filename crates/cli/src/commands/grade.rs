@@ -28,9 +28,11 @@ pub fn one(dir: &Path, a: GradeArgs) -> CliResult {
 const BATCH: usize = 256;
 
 /// `grade-all`: enterprises stream past in USCC order, one batch at a time:
-/// a reader thread walks the enterprise index while the batch before is
-/// graded in parallel, and rows are written as they are graded. Memory holds
-/// two batches of enterprises (the table, for people, keeps its rows).
+/// a reader thread walks the ledger (`Ledger::enterprises_stored`) while the
+/// batch before is decoded and graded in parallel, and rows are written as
+/// they are graded. Memory holds the walk's partitions in flight (see
+/// `store::stream`) and two batches of enterprises (the table, for people,
+/// keeps its rows).
 pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
     if let Some(d) = &a.division {
         model::fact::check_division(d).map_err(|e| CliError::Rejected(format!("--division: {}", e.message)))?;
@@ -49,11 +51,11 @@ pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
     let mut table_rows = Vec::new();
     let (mut unregistered, mut in_scope) = (0usize, 0usize);
     let result = std::thread::scope(|s| -> CliResult {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<(Uscc, Vec<model::Record>)>, store::StoreError>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<store::StoredEnterprise>, store::StoreError>>(1);
         let reader = s.spawn(|| {
             let tx = tx;
             let mut batch = Vec::with_capacity(BATCH);
-            for item in ledger.enterprises(q.known_at) {
+            for item in ledger.enterprises_stored(q.known_at) {
                 match item {
                     Ok(e) => batch.push(e),
                     Err(e) => {
@@ -72,8 +74,11 @@ pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
         for batch in rx {
             let graded: Vec<_> = batch?
                 .par_iter()
-                .map(|(uscc, records)| grading::grade_and_scope(uscc.as_str(), records, q.on, q.known_at, &q.rules))
-                .collect();
+                .map(|e| -> Result<_, store::StoreError> {
+                    let records = ledger.decode_enterprise(e)?;
+                    Ok(grading::grade_and_scope(e.uscc.as_str(), &records, q.on, q.known_at, &q.rules))
+                })
+                .collect::<Result<_, _>>()?;
             for (r, out_of_scope) in graded {
                 if out_of_scope == Some(grading::OutOfScope::NotRegistered) {
                     unregistered += 1;
