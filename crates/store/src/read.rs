@@ -42,7 +42,7 @@ impl Ledger {
     /// The chunk that would hold `seq`: one point read.
     pub(crate) fn chunk_at(&self, seq: Seq) -> Result<Option<Chunk>, StoreError> {
         let first = chunk_start(seq);
-        self.tree.get(chunk_key(first))?.map(|value| Chunk::new(first, value)).transpose()
+        self.get_bounded(&chunk_key(first))?.map(|value| Chunk::new(first, value)).transpose()
     }
 
     /// The stored envelope of `seq`, committed or not.

@@ -62,7 +62,27 @@ impl Iterator for Sweep {
     }
 }
 
+/// A point read slower than this came from the file, not sled's cache.
+const COLD_READ: std::time::Duration = std::time::Duration::from_micros(20);
+
 impl Ledger {
+    /// A point read that keeps sled's cache bounded: after a cold read (one
+    /// that pulled a page from the file) the page's cache shard is nudged
+    /// as a [`Sweep`] does. Random cold reads otherwise leave up to 64 pages
+    /// per shard unaccounted: an import's chunk reads held 695 MB at 3·10^6
+    /// facts, 1.08 GB at 10^7; with this, 370 MB at 3·10^6. Cached reads
+    /// add no page and are not nudged (nudging every read cost 15% more).
+    pub(crate) fn get_bounded(&self, key: &[u8]) -> Result<Option<sled::IVec>, sled::Error> {
+        let started = std::time::Instant::now();
+        let value = self.tree.get(key)?;
+        if started.elapsed() > COLD_READ {
+            for _ in 0..SLED_ACCESS_BLOCK {
+                self.tree.contains_key(key)?;
+            }
+        }
+        Ok(value)
+    }
+
     /// [`Sweep`] over the keys starting with `prefix`.
     pub(crate) fn sweep_prefix(&self, prefix: u8) -> Sweep {
         Sweep::new(&self.tree, self.tree.scan_prefix([prefix]))
