@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use rules::RuleSet;
 use std::collections::BTreeMap;
 use std::sync::mpsc::SyncSender;
-use store::{Ledger, StoreError};
+use store::{Ledger, StoreError, StoredEnterprise};
 
 /// Enterprises read ahead and graded together.
 const BATCH: usize = 256;
@@ -81,7 +81,9 @@ pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: 
         let (graded_batches, to_write) = std::sync::mpsc::sync_channel(0);
         s.spawn(move || {
             for batch in to_grade {
-                let graded = batch.map(|b| b.into_par_iter().map(|(uscc, records)| grade_one(uscc, &records, on, head.seq, rules, year)).collect::<Vec<_>>());
+                let graded = batch.and_then(|b| {
+                    b.into_par_iter().map(|e| ledger.decode_enterprise(&e).map(|records| grade_one(e.uscc, &records, on, head.seq, rules, year))).collect::<Result<Vec<_>, _>>()
+                });
                 if graded_batches.send(graded).is_err() {
                     return;
                 }
@@ -175,7 +177,8 @@ pub fn issue(ledger: &Ledger, rules: &RuleSet, year: i32, supersede: bool, now: 
 }
 
 /// Enterprises with their records, as the walk gives them.
-type Batch = Vec<(Uscc, Vec<Record>)>;
+/// Enterprises still encoded: they are decoded on the grading cores.
+type Batch = Vec<StoredEnterprise>;
 
 /// What the run keeps of one graded enterprise once its records are dropped.
 struct Graded {
@@ -213,7 +216,7 @@ fn grade_one(uscc: Uscc, records: &[Record], on: ChinaDate, known_at: Seq, rules
 /// batches of [`BATCH`]; a walk error is sent and ends the walk, as does a
 /// receiver that has gone.
 fn read_batches(ledger: &Ledger, upto: Seq, tx: SyncSender<Result<Batch, StoreError>>) {
-    let mut enterprises = ledger.enterprises(upto);
+    let mut enterprises = ledger.enterprises_stored(upto);
     loop {
         match enterprises.by_ref().take(BATCH).collect::<Result<Vec<_>, _>>() {
             Ok(batch) if batch.is_empty() => return,

@@ -42,6 +42,14 @@ impl Ledger {
     /// The chunk that would hold `seq`: one point read.
     pub(crate) fn chunk_at(&self, seq: Seq) -> Result<Option<Chunk>, StoreError> {
         let first = chunk_start(seq);
+        self.tree.get(chunk_key(first))?.map(|value| Chunk::new(first, value)).transpose()
+    }
+
+    /// [`Ledger::chunk_at`] through [`Ledger::get_bounded`]: for an import's
+    /// many random reads. A reader's few keep sled's plain reads, which are
+    /// 4× faster at the median (bench, 10^6 facts: p50 303 µs against 1.26 ms).
+    fn chunk_at_bounded(&self, seq: Seq) -> Result<Option<Chunk>, StoreError> {
+        let first = chunk_start(seq);
         self.get_bounded(&chunk_key(first))?.map(|value| Chunk::new(first, value)).transpose()
     }
 
@@ -158,6 +166,16 @@ impl Ledger {
 
     /// The records at `seqs` (ascending), reading each chunk once.
     pub(crate) fn records_at(&self, seqs: &[Seq]) -> Result<Vec<Record>, StoreError> {
+        self.records_at_with(seqs, false)
+    }
+
+    /// [`Ledger::records_at`] for an import, whose cold reads must not pile
+    /// up in sled's cache (see [`Ledger::get_bounded`]).
+    pub(crate) fn records_at_bounded(&self, seqs: &[Seq]) -> Result<Vec<Record>, StoreError> {
+        self.records_at_with(seqs, true)
+    }
+
+    fn records_at_with(&self, seqs: &[Seq], bounded: bool) -> Result<Vec<Record>, StoreError> {
         let mut out = Vec::with_capacity(seqs.len());
         let mut chunk: Option<Chunk> = None;
         for &seq in seqs {
@@ -166,7 +184,7 @@ impl Ledger {
                 None => false,
             };
             if !hit {
-                chunk = self.chunk_at(seq)?;
+                chunk = if bounded { self.chunk_at_bounded(seq)? } else { self.chunk_at(seq)? };
             }
             let env = match &chunk {
                 Some(c) => c.envelope(seq),

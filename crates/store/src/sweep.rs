@@ -72,6 +72,7 @@ impl Ledger {
     /// per shard unaccounted: an import's chunk reads held 695 MB at 3·10^6
     /// facts, 1.08 GB at 10^7; with this, 370 MB at 3·10^6. Cached reads
     /// add no page and are not nudged (nudging every read cost 15% more).
+    /// The price is re-reading what was evicted, so only the import uses it.
     pub(crate) fn get_bounded(&self, key: &[u8]) -> Result<Option<sled::IVec>, sled::Error> {
         let started = std::time::Instant::now();
         let value = self.tree.get(key)?;

@@ -116,7 +116,7 @@ impl Appender<'_> {
         seqs.retain(|s| *s <= self.committed.seq);
         let (written, held): (Vec<Seq>, Vec<Seq>) = self.enterprises.seqs(uscc, self.committed.seq).into_iter().partition(|s| *s <= self.written);
         seqs.extend(written);
-        let mut out = self.ledger.records_at(&seqs)?;
+        let mut out = self.ledger.records_at_bounded(&seqs)?;
         for s in held {
             if let Some(r) = self.pending_record(s)? {
                 out.push(r);

@@ -23,8 +23,8 @@ use std::sync::MutexGuard;
 /// Records held before they are written as chunks.
 const SPILL_RECORDS: usize = 4096;
 /// Hash-index entries held before they are written as runs (past the
-/// head): 2 per record, 16 bytes each, so about 32 MB.
-const INDEX_ENTRIES: usize = 2 << 20;
+/// head): 2 per record, 16 bytes each (and map overhead), so about 16 MB.
+const INDEX_ENTRIES: usize = 1 << 20;
 
 /// A pending append; see the module doc. Holds the ledger's append lock.
 pub struct Appender<'l> {
