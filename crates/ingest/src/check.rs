@@ -28,7 +28,7 @@ impl From<StoreError> for LineFault {
 
 /// Records the enterprise cache may hold before it is emptied: memory stays
 /// bounded whatever the import's size.
-const CACHE_RECORDS: usize = 50_000;
+const CACHE_RECORDS: usize = 30_000;
 
 /// Accepts lines one by one against the ledger and the lines accepted
 /// before them, appending each accepted fact to an [`Appender`] (which

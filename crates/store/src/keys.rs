@@ -38,16 +38,6 @@ pub fn bucket_key(index: u8, bucket: u16) -> [u8; 3] {
     [index, b[0], b[1]]
 }
 
-/// `X` or `P` ‖ bucket ‖ run (u32 BE): 7 bytes. A run holds the bucket's
-/// entries spilled by one part of a large import; runs exist only past the
-/// head (they are merged into the bucket before the head moves, and removed
-/// by recovery), so committed readers never meet one.
-pub fn bucket_run_key(index: u8, bucket: u16, run: u32) -> [u8; 7] {
-    let b = bucket.to_be_bytes();
-    let r = run.to_be_bytes();
-    [index, b[0], b[1], r[0], r[1], r[2], r[3]]
-}
-
 /// A key for error messages.
 pub fn describe(k: &[u8]) -> String {
     match (k.first(), k.len()) {
@@ -55,8 +45,6 @@ pub fn describe(k: &[u8]) -> String {
         (Some(&ENTERPRISE), 19) => format!("enterprise index of {}", String::from_utf8_lossy(&k[1..])),
         (Some(&REF), 3) => format!("ref index bucket {}", u16::from_be_bytes([k[1], k[2]])),
         (Some(&DUPLICATE), 3) => format!("duplicate index bucket {}", u16::from_be_bytes([k[1], k[2]])),
-        (Some(&REF), 7) => format!("ref index bucket {} run {}", u16::from_be_bytes([k[1], k[2]]), u32::from_be_bytes([k[3], k[4], k[5], k[6]])),
-        (Some(&DUPLICATE), 7) => format!("duplicate index bucket {} run {}", u16::from_be_bytes([k[1], k[2]]), u32::from_be_bytes([k[3], k[4], k[5], k[6]])),
         _ => format!("{:02x?}", k),
     }
 }

@@ -74,6 +74,9 @@ pub enum StoreError {
     /// A restored record does not continue the ledger.
     #[error("record seq {seq} does not continue the ledger: {why}")]
     Discontinuous { seq: Seq, why: String },
+    /// A large import could not use its temporary index run files.
+    #[error("cannot {what} a temporary index file of the import (in TMPDIR): {source}")]
+    RunFile { what: &'static str, source: std::io::Error },
 }
 
 /// What a full device during an append leaves: nothing new.

@@ -1,8 +1,7 @@
 //! Recovery: what an interrupted or abandoned import left past the head
 //! (chunks, and index entries pointing at them) is discarded. Chunks are
 //! always written before the index entries that point at them, and removed
-//! after them, so the orphans' chunks say which entries, and which index
-//! runs (`append::runs`), to remove.
+//! after them, so the orphans' chunks say which entries to remove.
 
 use crate::codec::{chunk_start, encode_bucket, encode_chunk, encode_seq_list};
 use crate::index::{duplicate_slot_of, ref_slot};
@@ -73,13 +72,10 @@ impl Ledger {
             }
         }
         for &(index, bucket) in &buckets {
-            let (mut e, run_keys) = self.bucket_with_runs(index, bucket)?;
+            let mut e = self.bucket(index, bucket)?;
             let before = e.len();
             e.retain(|(_, s)| *s <= head);
-            for k in &run_keys {
-                batch.remove(k)?;
-            }
-            if e.len() == before && run_keys.is_empty() {
+            if e.len() == before {
                 continue;
             }
             if e.is_empty() {

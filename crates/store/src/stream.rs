@@ -276,33 +276,3 @@ impl Iterator for EnterpriseWalk<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// An append's transient runs (`X`/`P` ‖ bucket ‖ run, past the head)
-    /// are not buckets: the walks and `verify` skip them.
-    #[test]
-    fn issue7_walks_and_verify_skip_transient_index_keys() {
-        let l = Ledger::scratch().unwrap();
-        let usccs = ["91660800000007919G", "91659001924574FK83"];
-        let mut a = l.appender(true).unwrap();
-        for i in 0..150 {
-            let t = model::Timestamp::parse("2025-06-01T09:00:00+08:00").unwrap();
-            let line = format!(r#"{{"kind":"complaint_verified","ref":"C-{i}","enterprise":"{}","occurred_on":"2025-05-01","channel":"report"}}"#, usccs[i % 2]);
-            a.push(t, model::parse_line(&line).unwrap().fact).unwrap();
-        }
-        a.commit().unwrap();
-        let before: Vec<_> = l.enterprises_partitioned(Seq(150), 40).collect::<Result<_, _>>().unwrap();
-        assert_eq!(before.len(), 2);
-        for index in [keys::REF, keys::DUPLICATE] {
-            let run = crate::codec::encode_bucket(&[(1, Seq(151))]);
-            l.tree.insert(crate::keys::bucket_run_key(index, 1, 7), run).unwrap();
-        }
-        assert_eq!(l.verify().unwrap(), 150);
-        for partition in [1, 40, 20_000] {
-            let after: Vec<_> = l.enterprises_partitioned(Seq(150), partition).collect::<Result<_, _>>().unwrap();
-            assert_eq!(after, before, "partitions of {partition}");
-        }
-    }
-}

@@ -7,8 +7,7 @@ use crate::keys::chunk_key;
 use crate::Ledger;
 use model::Seq;
 
-/// The length of an index bucket's key (`X`/`P` ‖ bucket); a run of an
-/// append in progress (`append::runs`) is longer.
+/// The length of an index bucket's key (`X`/`P` ‖ bucket).
 pub(crate) const BUCKET_KEY_LEN: usize = 3;
 
 /// Key and value bytes a [`Sweep`] reads between two nudges of sled's cache.

@@ -124,14 +124,6 @@ impl Ledger {
         let mut d = Digest::default();
         for kv in self.sweep_prefix(index) {
             let (k, v) = kv?;
-            if k.len() == 7 {
-                // A run of an append in progress: past the head by construction.
-                let entries = decode_bucket(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source })?;
-                if entries.iter().any(|(_, s)| *s <= head) {
-                    return Err(StoreError::Inconsistent(format!("{} holds committed entries", keys::describe(&k))));
-                }
-                continue;
-            }
             if k.len() != BUCKET_KEY_LEN {
                 return Err(StoreError::Inconsistent(format!("malformed index key {}", keys::describe(&k))));
             }

@@ -47,13 +47,13 @@ impl Appender<'_> {
             let from = entries.partition_point(|(h, _)| *h < slot.hash);
             entries[from..].iter().take_while(|(h, _)| *h == slot.hash).map(|(_, s)| *s).filter(|s| *s <= self.tip.seq).collect()
         };
-        let in_runs = self.run_buckets.contains(&key) && self.filters.iter().any(|(i, f)| *i == index && f.may_hold(slot));
-        if in_runs {
-            // The bucket with its runs (rare: the slot is pending, or a false positive).
-            return Ok(matching(&self.ledger.bucket_with_runs(index, slot.bucket)?.0));
+        let mut out = Vec::new();
+        for run in self.runs.iter().filter(|r| r.may_hold(index, slot)) {
+            // Rare: the slot is pending, or a false positive.
+            out.extend(matching(&run.entries(index, slot.bucket)?));
         }
         if self.committed.seq.0 == 0 {
-            return Ok(Vec::new());
+            return Ok(out);
         }
         if !self.stored.borrow().contains_key(&key) {
             let entries = self.ledger.bucket(index, slot.bucket)?;
@@ -64,7 +64,8 @@ impl Appender<'_> {
             self.stored_entries.set(self.stored_entries.get() + entries.len());
             self.stored.borrow_mut().insert(key, entries);
         }
-        Ok(matching(&self.stored.borrow()[&key]))
+        out.extend(matching(&self.stored.borrow()[&key]));
+        Ok(out)
     }
 
     /// The fact with ref `reference`, committed or pending.

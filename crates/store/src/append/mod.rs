@@ -9,6 +9,7 @@ use crate::codec::{chunk_start, encode_chunk, CHUNK_RECORDS};
 mod filter;
 mod lookup;
 mod pending;
+mod runfile;
 mod runs;
 
 use crate::index::{duplicate_slot, ref_slot, Slot};
@@ -17,14 +18,15 @@ use crate::{Head, Ledger, StoreError};
 use model::{Fact, Record, Seq, Sealed, Timestamp};
 use pending::PendingEnterprises;
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::MutexGuard;
 
 /// Records held before they are written as chunks.
 const SPILL_RECORDS: usize = 4096;
 /// Hash-index entries held before they are written as runs (past the
-/// head): 2 per record, 16 bytes each (and map overhead), so about 16 MB.
-const INDEX_ENTRIES: usize = 1 << 20;
+/// head): 2 per record, 16 bytes each, so about 32 MB. Fewer runs leave
+/// sled fewer free segments, which it zeroes at every open.
+const INDEX_ENTRIES: usize = 2 << 20;
 
 /// A pending append; see the module doc. Holds the ledger's append lock.
 pub struct Appender<'l> {
@@ -48,17 +50,14 @@ pub struct Appender<'l> {
     refs: HashMap<u16, Vec<(u64, Seq)>>,
     duplicates: HashMap<u16, Vec<(u64, Seq)>>,
     held_entries: usize,
-    /// Runs written so far, and the (index, bucket)s that have one.
-    runs: u32,
-    run_buckets: BTreeSet<(u8, u16)>,
-    /// Per run and index (`keys::REF`, `keys::DUPLICATE`): the slots it holds.
-    filters: Vec<(u8, filter::SlotFilter)>,
+    /// The runs written so far (temporary files; see `runs`).
+    runs: Vec<runfile::Run>,
     /// The probable-duplicate slot last computed by a lookup, keyed by
     /// (USCC, kind, ref): the fact pushed next usually is that one, and
     /// its slot costs an NFKC normalisation.
     last_duplicate_slot: RefCell<Option<(Vec<u8>, Slot)>>,
     /// Bucket values as stored in the tree (committed entries only: runs
-    /// are separate keys), read once per append (bounded by
+    /// are files of their own), read once per append (bounded by
     /// [`CACHED_ENTRIES`]): lookups and the commit's rewrite share them.
     stored: RefCell<Buckets>,
     stored_entries: Cell<usize>,
@@ -98,9 +97,7 @@ impl Ledger {
             refs: HashMap::new(),
             duplicates: HashMap::new(),
             held_entries: 0,
-            runs: 0,
-            run_buckets: BTreeSet::new(),
-            filters: Vec::new(),
+            runs: Vec::new(),
             last_duplicate_slot: RefCell::new(None),
             stored: RefCell::new(HashMap::new()),
             stored_entries: Cell::new(0),
