@@ -23,24 +23,23 @@ impl SlotFilter {
         SlotFilter { bits: vec![0; bits / 64], mask: bits as u64 - 1 }
     }
 
-    /// The probe positions of a slot (double hashing over its 80 bits).
-    fn positions(&self, slot: Slot) -> impl Iterator<Item = u64> + '_ {
-        let h1 = slot.hash;
-        let h2 = (slot.hash.rotate_left(32) ^ u64::from(slot.bucket).wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1;
-        (0..PROBES).map(move |i| h1.wrapping_add(i.wrapping_mul(h2)) & self.mask)
-    }
-
     pub(super) fn insert(&mut self, slot: Slot) {
-        let positions: Vec<u64> = self.positions(slot).collect();
-        for p in positions {
+        for p in positions(slot, self.mask) {
             self.bits[(p / 64) as usize] |= 1 << (p % 64);
         }
     }
 
     /// False only if `slot` was never inserted.
     pub(super) fn may_hold(&self, slot: Slot) -> bool {
-        self.positions(slot).all(|p| self.bits[(p / 64) as usize] & (1 << (p % 64)) != 0)
+        positions(slot, self.mask).all(|p| self.bits[(p / 64) as usize] & (1 << (p % 64)) != 0)
     }
+}
+
+/// The probe positions of a slot (double hashing over its 80 bits).
+fn positions(slot: Slot, mask: u64) -> impl Iterator<Item = u64> {
+    let h1 = slot.hash;
+    let h2 = (slot.hash.rotate_left(32) ^ u64::from(slot.bucket).wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1;
+    (0..PROBES).map(move |i| h1.wrapping_add(i.wrapping_mul(h2)) & mask)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use crate::index::Slot;
 use crate::keys;
 use crate::StoreError;
 use model::Seq;
+use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;
 
@@ -41,47 +42,35 @@ pub(super) struct Run {
 }
 
 impl Run {
-    /// Writes `held` (per index: entries by bucket, any order) as a run.
-    pub(super) fn write(held: [(u8, Vec<(u16, Vec<(u64, Seq)>)>); 2]) -> Result<Run, StoreError> {
+    /// Writes the held entries of the ref and the duplicate index (by
+    /// bucket, in any order) as a run.
+    pub(super) fn write(refs: HashMap<u16, Vec<(u64, Seq)>>, duplicates: HashMap<u16, Vec<(u64, Seq)>>) -> Result<Run, StoreError> {
         let file = tempfile::tempfile().map_err(io("create"))?;
         let mut directory = vec![(0u64, 0u32); 2 * BUCKETS];
-        let mut filters = Vec::with_capacity(2);
         let mut at = 0u64;
-        {
-            let mut w = BufWriter::with_capacity(1 << 16, &file);
-            for (index, mut buckets) in held {
-                buckets.sort_unstable_by_key(|(b, _)| *b);
-                let mut filter = SlotFilter::with_capacity(buckets.iter().map(|(_, e)| e.len()).sum());
-                for (bucket, mut entries) in buckets {
-                    entries.sort_unstable();
-                    let count = u32::try_from(entries.len()).map_err(|_| StoreError::Inconsistent("an index run holds 2^32 entries of one bucket".into()))?;
-                    directory[base(index) + usize::from(bucket)] = (at, count);
-                    for (hash, seq) in entries {
-                        filter.insert(Slot { bucket, hash });
-                        w.write_all(&hash.to_be_bytes()).map_err(io("write"))?;
-                        w.write_all(&seq.0.to_be_bytes()).map_err(io("write"))?;
-                    }
-                    at += u64::from(count);
+        let mut w = BufWriter::with_capacity(1 << 16, &file);
+        let mut filter = |index: u8, held: HashMap<u16, Vec<(u64, Seq)>>| -> Result<SlotFilter, StoreError> {
+            let mut buckets: Vec<(u16, Vec<(u64, Seq)>)> = held.into_iter().collect();
+            buckets.sort_unstable_by_key(|(b, _)| *b);
+            let mut filter = SlotFilter::with_capacity(buckets.iter().map(|(_, e)| e.len()).sum());
+            for (bucket, mut entries) in buckets {
+                entries.sort_unstable();
+                let count = u32::try_from(entries.len()).map_err(|_| StoreError::Inconsistent("an index run holds 2^32 entries of one bucket".into()))?;
+                directory[base(index) + usize::from(bucket)] = (at, count);
+                for (hash, seq) in entries {
+                    filter.insert(Slot { bucket, hash });
+                    w.write_all(&hash.to_be_bytes()).map_err(io("write"))?;
+                    w.write_all(&seq.0.to_be_bytes()).map_err(io("write"))?;
                 }
-                filters.push((index, filter));
+                at += u64::from(count);
             }
-            w.flush().map_err(io("write"))?;
-        }
-        let mut ref_filter = None;
-        let mut duplicate_filter = None;
-        for (index, f) in filters {
-            if index == keys::REF {
-                ref_filter = Some(f);
-            } else {
-                duplicate_filter = Some(f);
-            }
-        }
-        Ok(Run {
-            file,
-            directory,
-            ref_filter: ref_filter.unwrap_or_else(|| SlotFilter::with_capacity(0)),
-            duplicate_filter: duplicate_filter.unwrap_or_else(|| SlotFilter::with_capacity(0)),
-        })
+            Ok(filter)
+        };
+        let ref_filter = filter(keys::REF, refs)?;
+        let duplicate_filter = filter(keys::DUPLICATE, duplicates)?;
+        w.flush().map_err(io("write"))?;
+        drop(w);
+        Ok(Run { file, directory, ref_filter, duplicate_filter })
     }
 
     /// False only if this run holds no entry of `slot` in `index`.

@@ -25,11 +25,7 @@ impl Appender<'_> {
     /// point at, so that a run never names a record the ledger lacks).
     pub(super) fn write_runs(&mut self) -> Result<(), StoreError> {
         self.write_chunks()?;
-        let held = [
-            (keys::REF, std::mem::take(&mut self.refs).into_iter().collect()),
-            (keys::DUPLICATE, std::mem::take(&mut self.duplicates).into_iter().collect()),
-        ];
-        self.runs.push(Run::write(held)?);
+        self.runs.push(Run::write(std::mem::take(&mut self.refs), std::mem::take(&mut self.duplicates))?);
         self.held_entries = 0;
         Ok(())
     }
