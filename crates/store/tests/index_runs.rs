@@ -27,7 +27,14 @@ fn push(a: &mut Appender<'_>, range: std::ops::Range<usize>) {
 
 /// Every key and value of the ledger's tree, in key order.
 fn dump(dir: &std::path::Path) -> Vec<(Vec<u8>, Vec<u8>)> {
-    let db = sled::open(dir).unwrap();
+    // sled 0.34 releases its file lock from a background thread after the
+    // last handle drops: a reopen right after may have to wait for it.
+    let db = (0..250)
+        .find_map(|_| sled::open(dir).ok().or_else(|| {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            None
+        }))
+        .expect("the ledger reopens");
     let tree = db.open_tree("ledger/v2").unwrap();
     tree.iter().map(|kv| kv.unwrap()).map(|(k, v)| (k.to_vec(), v.to_vec())).collect()
 }
