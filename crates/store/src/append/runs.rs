@@ -48,7 +48,16 @@ impl Appender<'_> {
         self.stored_entries.set(0);
         // `P` sorts before `X`: key order.
         for (index, mut held) in [(keys::DUPLICATE, std::mem::take(&mut self.duplicates)), (keys::REF, std::mem::take(&mut self.refs))] {
-            for bucket in 0..=u16::MAX {
+            // Without runs (every import under ~10^6 facts) only the held
+            // buckets are touched: no walk over all 65,536.
+            let buckets: Vec<u16> = if self.runs.is_empty() {
+                let mut b: Vec<u16> = held.keys().copied().collect();
+                b.sort_unstable();
+                b
+            } else {
+                (0..=u16::MAX).collect()
+            };
+            for bucket in buckets {
                 let mut new = held.remove(&bucket).unwrap_or_default();
                 for run in &self.runs {
                     new.extend(run.entries(index, bucket)?);
