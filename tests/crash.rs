@@ -216,7 +216,7 @@ fn issue7_crash_kills() {
             let (lines, tally, dir) = (&lines, &tally, tmp.path().join(format!("w{w}")));
             s.spawn(move || {
                 let mut e = w;
-                while tally.lock().unwrap().kills < kills {
+                while !tally.lock().unwrap().done(kills) {
                     episode(seed, e, lines, &dir, tally, kills);
                     e += jobs;
                     let t = tally.lock().unwrap();
@@ -257,7 +257,7 @@ fn episode(seed: u64, e: u64, lines: &[String], tmp: &Path, t: &std::sync::Mutex
     let mut survived_facts = 0;
     let mut attempt = 0u64;
     for (step, op) in ops.iter().enumerate() {
-        if t.lock().unwrap().kills >= goal {
+        if t.lock().unwrap().done(goal) {
             break;
         }
         // The reference: the operation applied, never killed, on a copy of
@@ -296,7 +296,7 @@ fn episode(seed: u64, e: u64, lines: &[String], tmp: &Path, t: &std::sync::Mutex
             let mut t = t.lock().unwrap();
             tally(&mut t, op, &run, complete);
             // Absent: again, with another kill, unless the run has its kills.
-            if complete || t.kills >= goal {
+            if complete || t.done(goal) {
                 break complete;
             }
         };
@@ -325,6 +325,14 @@ fn episode(seed: u64, e: u64, lines: &[String], tmp: &Path, t: &std::sync::Mutex
             "seed {seed} episode {e}: a re-import of the surviving files must find every fact"
         );
         t.lock().unwrap().facts_checked_by_ref += survived_facts as u64;
+    }
+}
+
+impl Tally {
+    /// The run has its kills and has attempted an `issue` (on a loaded
+    /// machine the kills can all come before any episode reaches one).
+    fn done(&self, goal: u64) -> bool {
+        self.kills >= goal && self.issue_attempts > 0
     }
 }
 
