@@ -222,3 +222,26 @@ fn a_killed_import_leaves_all_or_nothing() {
         assert!(text.contains(" 0 records verified") || text.contains(" 20008 records verified"), "after kill at {delay_ms} ms: {text}");
     }
 }
+
+/// Issue 7: `--store redb` creates the ledger on redb (one file,
+/// `ledger.redb`); it then answers exactly as the sled ledger of the same
+/// facts, and later commands open it on redb without the flag.
+#[test]
+fn issue7_a_ledger_created_on_redb_answers_as_on_sled() {
+    let dir = imported();
+    let file = dir.path().join("facts.jsonl");
+    let redb = dir.path().join("ledger-redb");
+    let o = run(&redb, &["--store", "redb", "import", file.to_str().unwrap(), "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(redb.join("ledger.redb").is_file(), "the redb ledger is one file");
+    assert!(!redb.join("db").exists(), "no sled file beside it");
+    let sled = dir.path().join("ledger");
+    for args in [&["grade", E2, "--on", "2025-12-31", "--format", "json"][..], &["grade-all", "--on", "2025-12-31", "--format", "csv"], &["verify"]] {
+        let (a, b) = (ok(run(&sled, args)), ok(run(&redb, args)));
+        assert_eq!(a.replace("ledger-redb", "ledger"), b.replace("ledger-redb", "ledger"), "{args:?}");
+    }
+    let o = run(&dir.path().join("other"), &["--store", "lmdb", "import", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("sled or redb"), "{}", stderr(&o));
+    assert!(!dir.path().join("other").exists(), "a rejected --store creates nothing");
+}

@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 /// The binary with a fixed "now" and no ledger from the environment.
 pub fn bin_at(now: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_credit-ledger"));
-    c.env_remove("CREDIT_LEDGER_DIR").env("CREDIT_LEDGER_NOW", now);
+    c.env_remove("CREDIT_LEDGER_DIR").env_remove("CREDIT_LEDGER_STORE").env("CREDIT_LEDGER_NOW", now);
     c
 }
 

@@ -56,6 +56,20 @@ pub struct Lat {
     pub rss: u64,
 }
 
+/// The figures of the product on one store (sled, or redb for comparison).
+#[derive(Clone, Debug)]
+pub struct StoreFigs {
+    pub import: Fig<Proc>,
+    /// Bytes on disk (allocated blocks, as `du`).
+    pub disk: Fig<u64>,
+    pub small: Fig<Runs>,
+    pub grade_proc: Fig<Runs>,
+    pub inproc: Fig<Lat>,
+    pub grade_all: Fig<Proc>,
+    pub verify: Fig<Proc>,
+    pub issue: Fig<Proc>,
+}
+
 /// Everything measured at one size.
 #[derive(Clone, Debug)]
 pub struct SizeResult {
@@ -78,6 +92,8 @@ pub struct SizeResult {
     pub scan_raw: Fig<Proc>,
     pub verify: Fig<Proc>,
     pub issue: Fig<Proc>,
+    /// The same layout on redb behind the same store trait (`None`: `--no-redb`).
+    pub redb: Option<StoreFigs>,
 }
 
 /// The data of one size.
@@ -114,6 +130,7 @@ impl SizeResult {
             scan_raw: s(why),
             verify: s(why),
             issue: s(why),
+            redb: None,
         }
     }
 }

@@ -62,14 +62,17 @@ pub struct Options {
     pub bin_dir: PathBuf,
     /// Keep each size's ledgers and databases after measuring.
     pub keep: bool,
+    /// Also measure the same layout on redb (issue 7); `--no-redb` skips it.
+    pub redb: bool,
     /// The command line, for the report.
     pub command_line: String,
 }
 
 const USAGE: &str = "usage: bench [--sizes N,N,...] [--huge] [--seed S] [--batch N] [--mem-cap-gib G] [--timeout-secs T]
              [--samples N] [--grade-runs N] [--on YYYY-MM-DD] [--issue-year Y] [--now RFC3339]
-             [--out FILE] [--work DIR] [--bin-dir DIR] [--keep]
+             [--out FILE] [--work DIR] [--bin-dir DIR] [--keep] [--no-redb]
   Default sizes: 100000,1000000 facts; --huge (or BENCH_HUGE=1) adds 10000000.
+  The product is measured on sled and, unless --no-redb, on redb (the same layout).
   Binaries credit-ledger and fixturegen are taken from --bin-dir (default: bench's own directory).";
 
 fn parse_args(args: Vec<String>) -> Result<Options, String> {
@@ -90,6 +93,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
         work: target.join("bench"),
         bin_dir: exe_dir,
         keep: false,
+        redb: true,
         command_line: std::iter::once("bench".to_string()).chain(args.iter().cloned()).collect::<Vec<_>>().join(" "),
     };
     let mut huge = std::env::var("BENCH_HUGE").is_ok_and(|v| v == "1");
@@ -103,6 +107,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
             "--help" | "-h" => return Err(USAGE.into()),
             "--huge" => huge = true,
             "--keep" => o.keep = true,
+            "--no-redb" => o.redb = false,
             "--sizes" => {
                 let v = it.next().ok_or("--sizes needs a value")?;
                 o.sizes = v.split(',').map(|s| num("--sizes", Some(s.to_string()))).collect::<Result<_, _>>()?;

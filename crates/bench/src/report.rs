@@ -71,6 +71,7 @@ pub fn render(o: &Options, m: &Machine, started: DateTime<Utc>, results: &[SizeR
     targets(w, results);
     for r in results {
         size_table(w, r);
+        redb_table(w, r);
     }
     growth(w, results);
     let _ = writeln!(w, "{HOW}");
@@ -191,6 +192,35 @@ fn size_table(w: &mut String, r: &SizeResult) {
     );
     let _ = writeln!(w, "| `verify` | {} | — | — | — | — |", cell(&r.verify, scan));
     let _ = writeln!(w, "| `issue` (on a copy) | {} | — | — | — | — |\n", cell(&r.issue, scan));
+}
+
+/// The product on sled and on redb (the same layout behind the same store
+/// trait), each figure side by side, with redb's speed relative to sled's
+/// and to the SQLite baseline.
+fn redb_table(w: &mut String, r: &SizeResult) {
+    let (Some(x), Some(d)) = (&r.redb, r.data.ok()) else { return };
+    let n = d.facts;
+    let _ = writeln!(w, "### The same layout on redb, at {} facts
+", count(n));
+    let _ = writeln!(w, "| at {} facts | sled (default) | redb | redb vs sled | redb vs SQLite |\n|---|---|---|---|---|", count(n));
+    let proc = |p: &Proc| format!("{}, peak RSS {}", dur(p.wall), bytes(p.rss));
+    let vs = |a: &Fig<Proc>, b: &Fig<Proc>| both(a, b).map_or("—".into(), |(a, b)| format!("speed {}, RSS {}", ratio(speed(a.wall, b.wall)), ratio(a.rss as f64 / b.rss.max(1) as f64)));
+    let _ = writeln!(w, "| bulk import, one file | {} | {} | {} | {} |", cell(&r.import_product, proc), cell(&x.import, proc), vs(&x.import, &r.import_product), vs(&x.import, &r.import_sqlite));
+    let disk = |b: &u64| format!("{} ({})", ratio(*b as f64 / d.bytes as f64), bytes(*b));
+    let size = |a: &Fig<u64>, b: &Fig<u64>| both(a, b).map_or("—".into(), |(a, b)| format!("size {}", ratio(a as f64 / b.max(1) as f64)));
+    let _ = writeln!(w, "| disk / JSONL size | {} | {} | {} | {} |", cell(&r.disk_product, disk), cell(&x.disk, disk), size(&x.disk, &r.disk_product), size(&x.disk, &r.disk_sqlite));
+    let small = |x: &crate::figures::Runs| format!("{} (p50 {} per process)", rate(100 * x.n as u64, x.total), dur(x.p50));
+    let small_vs = |a: &Fig<crate::figures::Runs>, b: &Fig<crate::figures::Runs>| both(a, b).map_or("—".into(), |(a, b)| format!("speed {}", ratio(speed(a.total, b.total))));
+    let _ = writeln!(w, "| 100 imports of 100 facts, each a process | {} | {} | {} | {} |", cell(&r.small_product, small), cell(&x.small, small), small_vs(&x.small, &r.small_product), small_vs(&x.small, &r.small_sqlite));
+    let grade = |g: &crate::figures::Runs| format!("p50 {} (max {}), peak RSS {}", dur(g.p50), dur(g.max), bytes(g.rss));
+    let grade_vs = both(&x.grade_proc, &r.grade_proc).map_or("—".into(), |(a, b)| format!("speed p50 {}", ratio(speed(a.p50, b.p50))));
+    let _ = writeln!(w, "| one `grade` as a process | {} | {} | {grade_vs} | — |", cell(&r.grade_proc, grade), cell(&x.grade_proc, grade));
+    let lat = |l: &crate::figures::Lat| format!("p50 {}, p99 {}; open {}", dur(l.p50), dur(l.p99), dur(l.open));
+    let lat_vs = |a: &Fig<crate::figures::Lat>, b: &Fig<crate::figures::Lat>| both(a, b).map_or("—".into(), |(a, b)| format!("speed p50 {}, p99 {}", ratio(speed(a.p50, b.p50)), ratio(speed(a.p99, b.p99))));
+    let _ = writeln!(w, "| one enterprise in-process: read + grade | {} | {} | {} | {} |", cell(&r.inproc_product, lat), cell(&x.inproc, lat), lat_vs(&x.inproc, &r.inproc_product), lat_vs(&x.inproc, &r.inproc_sqlite));
+    let _ = writeln!(w, "| `grade-all` (CSV to a file) | {} | {} | {} | {} (scan + parse) |", cell(&r.grade_all, proc), cell(&x.grade_all, proc), vs(&x.grade_all, &r.grade_all), vs(&x.grade_all, &r.scan_sqlite));
+    let _ = writeln!(w, "| `verify` | {} | {} | {} | — |", cell(&r.verify, proc), cell(&x.verify, proc), vs(&x.verify, &r.verify));
+    let _ = writeln!(w, "| `issue` (on a copy) | {} | {} | {} | — |\n", cell(&r.issue, proc), cell(&x.issue, proc), vs(&x.issue, &r.issue));
 }
 
 /// One target: PASS or MISS with the margin.
@@ -337,6 +367,9 @@ timeout is killed, and the figure reads \"failed: …\".
   parsed the same way.
 - **`verify`:** `credit-ledger verify` on the bulk ledger.
 - **`issue`:** `credit-ledger --now NOW issue --year Y` on a copy of the bulk ledger (the copy is not timed).
+- **redb:** after the baselines, every product step is run again in the same order on a new ledger created with
+  `--store redb` (the same keys and values in one redb table, `crates/store/src/backend/redb.rs`; a 64 MiB
+  cache as sled's). The issue's targets are evaluated on sled, the default store.
 - **Ratios:** \"speed\" is the baseline's time over the product's (above 1: the product is faster); \"RSS\" and
   \"size\" are the product's over the baseline's.
 ";

@@ -1,15 +1,16 @@
 //! The run: for each size, data, then every figure in a fixed order, each
 //! measured worker a child process; then BENCHMARKS.md.
 //!
-//! Order at one size (each step on the state the previous ones left):
-//! bulk import (product, SQLite, raw) → disk sizes → `grade` processes →
-//! in-process reads → grade-all and the scans → `verify` → `issue` (on a
-//! copy of the ledger) → the 100 small imports onto the bulk ledger,
-//! database and file.
+//! Order at one size (each step on the state the previous ones left): the
+//! product on sled (bulk import → disk → `grade` processes → in-process
+//! reads → grade-all → `verify` → `issue` on a copy → the 100 small imports
+//! onto the bulk ledger), then the baselines (SQLite and raw-file imports,
+//! disk, SQLite reads, the scans, the small imports), then the product
+//! again on redb, in the sled order.
 
 use crate::child::{self, Limits};
 use crate::data::{self, Dataset};
-use crate::figures::{DataInfo, Fig, Lat, Proc, Runs, SizeResult};
+use crate::figures::{DataInfo, Fig, Lat, Proc, Runs, SizeResult, StoreFigs};
 use crate::stats;
 use crate::Options;
 use std::path::{Path, PathBuf};
@@ -47,6 +48,7 @@ pub fn run(o: &Options) -> Result<(), String> {
 struct Paths {
     dir: PathBuf,
     ledger: PathBuf,
+    ledger_redb: PathBuf,
     sqlite_dir: PathBuf,
     db: PathBuf,
     raw: PathBuf,
@@ -60,6 +62,7 @@ fn one_size(o: &Options, size: u64) -> SizeResult {
     let _ = std::fs::remove_dir_all(&dir);
     let p = Paths {
         ledger: dir.join("ledger"),
+        ledger_redb: dir.join("ledger-redb"),
         sqlite_dir: dir.join("sqlite"),
         db: dir.join("sqlite").join("facts.db"),
         raw: dir.join("raw.jsonl"),
@@ -88,63 +91,33 @@ fn one_size(o: &Options, size: u64) -> SizeResult {
 
 fn measure(o: &Options, p: &Paths, d: &Dataset, limits: Limits, info: DataInfo) -> SizeResult {
     let m = Measurer { o, limits, dir: &p.dir };
-    let ledger = |args: &[&str]| m.product(&p.ledger, args);
     let facts = d.bulk_facts;
     let bulk = d.bulk.to_string_lossy().to_string();
     let batch = o.batch.to_string();
-
-    let import_product = m.proc("product import", ledger(&["import", "--format", "json", &bulk]), Check::Appended(facts));
-    let import_sqlite = m.proc("SQLite import", m.worker(&["sqlite-import", s(&p.db), &batch, &bulk]), Check::Rows(facts));
-    let import_raw = m.proc("raw append", m.worker(&["raw-append", s(&p.raw), &batch, &bulk]), Check::Rows(facts));
-    // The copy is only for its own measurement: free the disk for the rest (10^7 facts is ~3 GB).
-    let _ = std::fs::remove_file(&p.raw);
-    let have_ledger = import_product.ok().is_some();
-    let have_db = import_sqlite.ok().is_some();
-    fn no_ledger<T>() -> Fig<T> {
-        Fig::Skipped("the product import failed".into())
-    }
-    fn no_db<T>() -> Fig<T> {
-        Fig::Skipped("the SQLite import failed".into())
-    }
-
-    let disk_product = if have_ledger { du(&p.ledger) } else { no_ledger() };
-    let disk_sqlite = if have_db { du(&p.sqlite_dir) } else { no_db() };
-    for (who, f) in [("product", &disk_product), ("SQLite", &disk_sqlite)] {
-        if let Some(b) = f.ok() {
-            eprintln!("bench: {who} on disk: {} ({:.2}× the JSONL)", stats::bytes(*b), *b as f64 / d.bulk_bytes as f64);
-        }
-    }
 
     let sample = match data::sample(&d.enterprises, o.samples, o.seed, &p.sample) {
         Ok(s) => s,
         Err(e) => return SizeResult::skipped(info.facts, Fig::Failed(format!("cannot sample enterprises: {e}")), "no sample"),
     };
-    let grade_proc = if have_ledger {
-        m.runs("grade process", sample.iter().take(o.grade_runs), |u| (ledger(&["grade", u, "--on", &o.on]), Check::None))
-    } else {
-        no_ledger()
-    };
-    let inproc_product = if have_ledger { m.lat("product read + grade", m.worker(&["product-read", s(&p.ledger), s(&p.sample), &o.on])) } else { no_ledger() };
-    let inproc_sqlite = if have_db { m.lat("SQLite read", m.worker(&["sqlite-read", s(&p.db), s(&p.sample)])) } else { no_db() };
+    let sled = measure_store(&m, p, d, &sample, "sled", &p.ledger);
 
-    let csv = p.dir.join("grades.csv");
-    let grade_all = if have_ledger {
-        m.proc("grade-all", ledger(&["grade-all", "--on", &o.on, "--format", "csv", "--output", s(&csv)]), Check::None)
-    } else {
-        no_ledger()
-    };
+    let import_sqlite = m.proc("SQLite import", m.worker(&["sqlite-import", s(&p.db), &batch, &bulk]), Check::Rows(facts));
+    let import_raw = m.proc("raw append", m.worker(&["raw-append", s(&p.raw), &batch, &bulk]), Check::Rows(facts));
+    // The copy is only for its own measurement: free the disk for the rest (10^7 facts is ~3 GB).
+    let _ = std::fs::remove_file(&p.raw);
+    let have_db = import_sqlite.ok().is_some();
+    fn no_db<T>() -> Fig<T> {
+        Fig::Skipped("the SQLite import failed".into())
+    }
+    let disk_sqlite = if have_db { du(&p.sqlite_dir) } else { no_db() };
+    if let Some(b) = disk_sqlite.ok() {
+        eprintln!("bench: SQLite on disk: {} ({:.2}× the JSONL)", stats::bytes(*b), *b as f64 / d.bulk_bytes as f64);
+    }
+    let inproc_sqlite = if have_db { m.lat("SQLite read", m.worker(&["sqlite-read", s(&p.db), s(&p.sample)])) } else { no_db() };
     let scan_sqlite = if have_db { m.proc("SQLite scan + parse", m.worker(&["sqlite-scan", s(&p.db)]), Check::Rows(facts)) } else { no_db() };
     let scan_raw = m.proc("raw scan + parse", m.worker(&["raw-scan", &bulk]), Check::Rows(facts));
-    let verify = if have_ledger { m.proc("verify", ledger(&["verify"]), Check::None) } else { no_ledger() };
-    let issue = if have_ledger { issue_on_copy(&m, &p.ledger, o.issue_year) } else { no_ledger() };
-
-    let small = |f: &PathBuf| f.to_string_lossy().to_string();
     let small_n = data::SMALL_FACTS as u64;
-    let small_product = if have_ledger {
-        m.runs("100-fact product imports", d.small.iter().map(small), |f| (ledger(&["import", "--format", "json", f]), Check::Appended(small_n)))
-    } else {
-        no_ledger()
-    };
+    let small = |f: &PathBuf| f.to_string_lossy().to_string();
     let small_sqlite = if have_db {
         m.runs("100-fact SQLite imports", d.small.iter().map(small), |f| (m.worker(&["sqlite-import", s(&p.db), &small_n.to_string(), f]), Check::Rows(small_n)))
     } else {
@@ -152,33 +125,78 @@ fn measure(o: &Options, p: &Paths, d: &Dataset, limits: Limits, info: DataInfo) 
     };
     let small_raw = m.runs("100-fact raw appends", d.small.iter().map(small), |f| (m.worker(&["raw-append", s(&p.raw_small), &small_n.to_string(), f]), Check::Rows(small_n)));
 
+    let redb = o.redb.then(|| {
+        let figs = measure_store(&m, p, d, &sample, "redb", &p.ledger_redb);
+        // Free the disk for the next size.
+        let _ = std::fs::remove_dir_all(&p.ledger_redb);
+        figs
+    });
+
     SizeResult {
         size: info.facts,
         data: Fig::Ok(info),
-        import_product,
+        import_product: sled.import,
         import_sqlite,
         import_raw,
-        disk_product,
+        disk_product: sled.disk,
         disk_sqlite,
-        small_product,
+        small_product: sled.small,
         small_sqlite,
         small_raw,
-        grade_proc,
-        inproc_product,
+        grade_proc: sled.grade_proc,
+        inproc_product: sled.inproc,
         inproc_sqlite,
-        grade_all,
+        grade_all: sled.grade_all,
         scan_sqlite,
         scan_raw,
-        verify,
-        issue,
+        verify: sled.verify,
+        issue: sled.issue,
+        redb,
     }
+}
+
+/// The product's figures on one store, in order: bulk import (a new
+/// ledger created with `--store STORE`), disk, `grade` processes,
+/// in-process reads, `grade-all`, `verify`, `issue` (on a copy), then the
+/// 100 small imports onto the bulk ledger.
+fn measure_store(m: &Measurer, p: &Paths, d: &Dataset, sample: &[String], store: &str, dir: &Path) -> StoreFigs {
+    let o = m.o;
+    let ledger = |args: &[&str]| {
+        let mut c = m.product(dir, &["--store", store]);
+        c.args(args);
+        c
+    };
+    let facts = d.bulk_facts;
+    let bulk = d.bulk.to_string_lossy().to_string();
+    let import = m.proc(&format!("product import ({store})"), ledger(&["import", "--format", "json", &bulk]), Check::Appended(facts));
+    if import.ok().is_none() {
+        fn skipped<T>(store: &str) -> Fig<T> {
+            Fig::Skipped(format!("the product import on {store} failed"))
+        }
+        let why = || skipped(store);
+        return StoreFigs { import, disk: skipped(store), small: skipped(store), grade_proc: skipped(store), inproc: skipped(store), grade_all: why(), verify: why(), issue: why() };
+    }
+    let disk = du(dir);
+    if let Some(b) = disk.ok() {
+        eprintln!("bench: product on {store} on disk: {} ({:.2}× the JSONL)", stats::bytes(*b), *b as f64 / d.bulk_bytes as f64);
+    }
+    let grade_proc = m.runs(&format!("grade process ({store})"), sample.iter().take(o.grade_runs), |u| (ledger(&["grade", u, "--on", &o.on]), Check::None));
+    let inproc = m.lat(&format!("product read + grade ({store})"), m.worker(&["product-read", s(dir), s(&p.sample), &o.on]));
+    let csv = p.dir.join("grades.csv");
+    let grade_all = m.proc(&format!("grade-all ({store})"), ledger(&["grade-all", "--on", &o.on, "--format", "csv", "--output", s(&csv)]), Check::None);
+    let verify = m.proc(&format!("verify ({store})"), ledger(&["verify"]), Check::None);
+    let issue = issue_on_copy(m, dir, store, o.issue_year);
+    let small_n = data::SMALL_FACTS as u64;
+    let files = d.small.iter().map(|f| f.to_string_lossy().to_string());
+    let small = m.runs(&format!("100-fact product imports ({store})"), files, |f| (ledger(&["import", "--format", "json", f]), Check::Appended(small_n)));
+    StoreFigs { import, disk, small, grade_proc, inproc, grade_all, verify, issue }
 }
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("work paths are UTF-8")
 }
 
-fn issue_on_copy(m: &Measurer, ledger: &Path, year: i32) -> Fig<Proc> {
+fn issue_on_copy(m: &Measurer, ledger: &Path, store: &str, year: i32) -> Fig<Proc> {
     let copy = m.dir.join("ledger-issue");
     let (need, free) = (du(ledger).ok().copied().unwrap_or(0), free_bytes(m.dir));
     if free < need + need / 5 + (1 << 30) {
@@ -187,7 +205,7 @@ fn issue_on_copy(m: &Measurer, ledger: &Path, year: i32) -> Fig<Proc> {
     if let Err(e) = copy_dir(ledger, &copy) {
         return Fig::Failed(format!("cannot copy the ledger: {e}"));
     }
-    let f = m.proc("issue", m.product(&copy, &["issue", "--year", &year.to_string()]), Check::None);
+    let f = m.proc(&format!("issue ({store})"), m.product(&copy, &["issue", "--year", &year.to_string()]), Check::None);
     let _ = std::fs::remove_dir_all(&copy);
     f
 }

@@ -17,6 +17,11 @@ pub struct Cli {
     /// later than the system clock.
     #[arg(long, global = true, value_name = "TIME")]
     pub now: Option<String>,
+    /// The store a new ledger is created on: sled (the default) or redb, the
+    /// comparison store of BENCHMARKS.md. An existing ledger always opens on
+    /// its own store [default: $CREDIT_LEDGER_STORE, else sled]
+    #[arg(long, global = true, value_name = "STORE")]
+    pub store: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }

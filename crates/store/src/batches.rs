@@ -1,6 +1,7 @@
-//! Index writes in bounded sled batches: sled holds a batch's garbage
-//! until the batch ends, so a batch of 10^5 values costs gigabytes.
+//! Index writes in bounded batches: sled holds a batch's garbage until the
+//! batch ends, so a batch of 10^5 values costs gigabytes.
 
+use crate::backend::Batch;
 use crate::{Ledger, StoreError};
 
 /// Values written per sled batch.
@@ -12,19 +13,19 @@ pub(crate) struct Batches<'l> {
     /// `Some(n)` for an append of n pending records (its errors name them,
     /// and the `indexes` failpoint fires); `None` for recovery.
     appending: Option<usize>,
-    batch: sled::Batch,
+    batch: Batch,
     values: usize,
 }
 
 impl<'l> Batches<'l> {
     /// Batches of an append holding `n` pending records.
     pub(crate) fn appending(ledger: &'l Ledger, n: usize) -> Batches<'l> {
-        Batches { ledger, appending: Some(n), batch: sled::Batch::default(), values: 0 }
+        Batches { ledger, appending: Some(n), batch: Batch::default(), values: 0 }
     }
 
     /// Batches of recovery, which is idempotent: the chunks go last.
     pub(crate) fn recovering(ledger: &'l Ledger) -> Batches<'l> {
-        Batches { ledger, appending: None, batch: sled::Batch::default(), values: 0 }
+        Batches { ledger, appending: None, batch: Batch::default(), values: 0 }
     }
 
     pub(crate) fn insert(&mut self, k: &[u8], v: Vec<u8>) -> Result<(), StoreError> {
@@ -54,10 +55,10 @@ impl<'l> Batches<'l> {
         self.values = 0;
         match self.appending {
             Some(n) => {
-                crate::failpoint::write("indexes").map_err(|e| self.ledger.write_err(n, sled::Error::Io(e)))?;
-                self.ledger.tree.apply_batch(batch).map_err(|e| self.ledger.write_err(n, e))
+                crate::failpoint::write("indexes").map_err(|e| self.ledger.write_err(n, e))?;
+                self.ledger.backend.apply(batch).map_err(|e| self.ledger.write_err(n, e))
             }
-            None => Ok(self.ledger.tree.apply_batch(batch)?),
+            None => Ok(self.ledger.backend.apply(batch)?),
         }
     }
 }

@@ -36,14 +36,6 @@ pub fn full_reason(e: &io::Error) -> Option<&'static str> {
     }
 }
 
-/// [`full_reason`] of a sled failure.
-pub fn sled_full_reason(e: &sled::Error) -> Option<&'static str> {
-    match e {
-        sled::Error::Io(io) => full_reason(io),
-        _ => None,
-    }
-}
-
 /// Removes every uncommitted `snap.*.generating` file of the sled directory
 /// `dir`, under sled's lock on `dir/db`. Does nothing when there is no `db`
 /// file yet or when another process holds the lock (sled then reports the

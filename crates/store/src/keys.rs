@@ -48,3 +48,6 @@ pub fn describe(k: &[u8]) -> String {
         _ => format!("{:02x?}", k),
     }
 }
+
+/// The length of an index bucket's key (`X`/`P` ‖ bucket).
+pub(crate) const BUCKET_KEY_LEN: usize = 3;

@@ -1,7 +1,8 @@
 //! The ledger on sled 0.34.7, layout 2 (docs/FORMAT.md): records in
 //! seq-ordered chunks, a per-enterprise seq list, hash-bucketed ref and
 //! probable-duplicate indexes, and a head written last as the commit point.
-//! The only crate that knows sled.
+//! The only crate that knows sled (and redb, the comparison store behind
+//! the same [`backend`] trait).
 //!
 //! Why this shape: sled keeps one page per ~16 keys and zeroes every free
 //! log segment on open, and a random-key insert costs it ~10 µs and, inside
@@ -10,6 +11,7 @@
 //! buckets) are bounded in number and rewritten once per commit.
 
 mod append;
+mod backend;
 mod batches;
 mod codec;
 mod disk;
@@ -20,7 +22,6 @@ pub mod legacy;
 mod read;
 mod recover;
 mod stream;
-mod sweep;
 pub mod tamper;
 mod verify;
 
@@ -32,6 +33,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use append::Appender;
+pub use backend::{BackendError, StoreKind};
+use backend::{Backend, RedbBackend, SledBackend};
 pub use keys::{chunk_key, enterprise_key};
 pub use stream::StoredEnterprise;
 
@@ -57,7 +60,7 @@ pub enum StoreError {
     )]
     OldLayout { path: String },
     #[error("ledger storage failed: {0}")]
-    Sled(#[from] sled::Error),
+    Storage(#[from] BackendError),
     #[error("ledger value at {key} is damaged: {source}")]
     Corrupt { key: String, source: EnvelopeError },
     #[error("the ledger is inconsistent: {0}")]
@@ -101,21 +104,31 @@ impl Head {
     }
 }
 
-/// An open ledger. Appends are serialized by an internal lock; sled itself
-/// keeps a second process out of the directory.
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        StoreError::Storage(BackendError::Sled(e))
+    }
+}
+
+/// An open ledger. Appends are serialized by an internal lock; the store
+/// (sled or redb) keeps a second process out of the directory.
 pub struct Ledger {
-    db: sled::Db,
-    tree: sled::Tree,
+    backend: Box<dyn Backend>,
     append_lock: Mutex<()>,
     /// The directory, for messages (empty for a scratch ledger).
     dir: PathBuf,
 }
 
 impl Ledger {
-    /// Whether `dir` holds a ledger (sled's `conf` or `db` file): commands
-    /// that only read refuse to create one.
+    /// Whether `dir` holds a ledger (sled's `conf` or `db` file, or redb's
+    /// `ledger.redb`): commands that only read refuse to create one.
     pub fn exists(dir: &Path) -> bool {
-        dir.join("conf").is_file() || dir.join("db").is_file()
+        StoreKind::of_dir(dir).is_some()
+    }
+
+    /// The store that holds this ledger.
+    pub fn store_kind(&self) -> StoreKind {
+        self.backend.kind()
     }
 
     /// An empty ledger in a temporary directory of sled's (removed when
@@ -124,7 +137,7 @@ impl Ledger {
         let open_err = |e: sled::Error| StoreError::Open { path: "(a temporary directory)".into(), message: e.to_string() };
         let db = sled::Config::new().temporary(true).cache_capacity(CACHE_BYTES).open().map_err(open_err)?;
         let tree = db.open_tree(TREE).map_err(open_err)?;
-        Ok(Ledger { db, tree, append_lock: Mutex::new(()), dir: PathBuf::new() })
+        Ok(Ledger { backend: Box::new(SledBackend::new(db, tree)), append_lock: Mutex::new(()), dir: PathBuf::new() })
     }
 
     /// Opens (or creates) the ledger in `dir`, then discards what an
@@ -132,7 +145,29 @@ impl Ledger {
     /// snapshot files a failed write left behind are removed first (see
     /// `disk`); a full device is [`StoreError::Full`]; a layout-1 directory
     /// is [`StoreError::OldLayout`].
+    /// A redb ledger (`ledger.redb`) opens on redb; anything else on sled.
     pub fn open(dir: &Path) -> Result<Ledger, StoreError> {
+        Ledger::open_or_create(dir, StoreKind::Sled)
+    }
+
+    /// Opens the ledger in `dir` on whichever store holds it, or creates
+    /// one on `kind` when `dir` holds none.
+    pub fn open_or_create(dir: &Path, kind: StoreKind) -> Result<Ledger, StoreError> {
+        let backend = Ledger::open_backend(dir, StoreKind::of_dir(dir).unwrap_or(kind))?;
+        let ledger = Ledger { backend, append_lock: Mutex::new(()), dir: dir.to_path_buf() };
+        ledger.discard_uncommitted()?;
+        Ok(ledger)
+    }
+
+    /// The store in `dir`, opened (or created) as `kind`, without recovery.
+    pub(crate) fn open_backend(dir: &Path, kind: StoreKind) -> Result<Box<dyn Backend>, StoreError> {
+        match kind {
+            StoreKind::Sled => Ok(Box::new(Ledger::open_sled(dir)?)),
+            StoreKind::Redb => Ok(Box::new(open_redb(dir)?)),
+        }
+    }
+
+    fn open_sled(dir: &Path) -> Result<SledBackend, StoreError> {
         let path = dir.display().to_string();
         let db = open_db(dir)?;
         let open_err = |e: sled::Error| open_error(dir, e);
@@ -142,24 +177,23 @@ impl Ledger {
             return Err(StoreError::OldLayout { path });
         }
         let tree = db.open_tree(TREE).map_err(open_err)?;
-        let ledger = Ledger { db, tree, append_lock: Mutex::new(()), dir: dir.to_path_buf() };
-        ledger.discard_uncommitted()?;
-        Ok(ledger)
+        Ok(SledBackend::new(db, tree))
     }
 
-    /// A sled failure while writing `n` facts: a full device, or storage.
-    fn write_err(&self, n: usize, e: sled::Error) -> StoreError {
-        if let Some(reason) = disk::sled_full_reason(&e) {
+    /// A store failure while writing `n` facts: a full device, or storage.
+    fn write_err(&self, n: usize, e: impl Into<BackendError>) -> StoreError {
+        let e = e.into();
+        if let Some(reason) = e.io().and_then(disk::full_reason) {
             let during = format!("appending {n} fact(s) to the ledger at {}", self.dir.display());
             StoreError::Full { reason, during, outcome: APPEND_OUTCOME }
         } else {
-            StoreError::Sled(e)
+            StoreError::Storage(e)
         }
     }
 
     /// The current head.
     pub fn head(&self) -> Result<Head, StoreError> {
-        match self.tree.get(keys::HEAD)? {
+        match self.backend.get(keys::HEAD)? {
             None => Ok(Head::empty()),
             Some(v) => envelope::decode(HEAD_MAGIC, HEAD_VERSION, &v)
                 .map(|(_, h)| h)
@@ -198,9 +232,26 @@ pub(crate) fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
     }
 }
 
-fn open_error(dir: &Path, e: sled::Error) -> StoreError {
+/// Opens (or creates) a redb ledger in `dir`, waiting briefly for a lock a
+/// dropped handle still holds, as [`open_db`] does for sled.
+fn open_redb(dir: &Path) -> Result<RedbBackend, StoreError> {
+    for _ in 0..250 {
+        match RedbBackend::open(dir, CACHE_BYTES as usize) {
+            Ok(b) => return Ok(b),
+            Err(backend::RedbOpenError::Locked) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(backend::RedbOpenError::Failed(e)) => return Err(open_error(dir, e)),
+        }
+    }
+    Err(StoreError::Open {
+        path: dir.display().to_string(),
+        message: "another process is using it (an import or a grading still running); try again when it has finished".into(),
+    })
+}
+
+fn open_error(dir: &Path, e: impl Into<BackendError>) -> StoreError {
+    let e = e.into();
     let path = dir.display().to_string();
-    if let Some(reason) = disk::sled_full_reason(&e) {
+    if let Some(reason) = e.io().and_then(disk::full_reason) {
         // Best effort: the next open removes it anyway.
         let _ = disk::remove_stale_snapshots(dir);
         StoreError::Full { reason, during: format!("opening the ledger at {path}"), outcome: OPEN_OUTCOME }
@@ -235,5 +286,14 @@ impl Ledger {
         }
         a.commit()?;
         Ok(())
+    }
+}
+
+impl Ledger {
+    /// Every stored key and value, in key order, whatever the store (tests
+    /// compare the layouts of two stores, or of two ways of writing).
+    #[doc(hidden)]
+    pub fn dump(&self) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        self.backend.scan(&[], std::ops::Bound::Unbounded).map(|kv| Ok(kv.map(|(k, v)| (k.to_vec(), v.to_vec()))?)).collect()
     }
 }

@@ -10,6 +10,7 @@ use crate::batches::Batches;
 use crate::{Ledger, StoreError};
 use model::{Decoded, Record, Seq, Uscc};
 use std::collections::BTreeSet;
+use std::ops::Bound;
 
 
 impl Ledger {
@@ -20,7 +21,7 @@ impl Ledger {
         let past_head = match self.chunk_at(Seq(head.0 + 1))? {
             // The head's chunk is not full: does it hold more than the head?
             Some(c) if c.first <= head => c.envelopes().len() as u64 > head.0 + 1 - c.first.0,
-            _ => self.tree.range(chunk_key(Seq(head.0 + 1))..=chunk_key(Seq(u64::MAX))).next().is_some(),
+            _ => self.backend.scan(&chunk_key(Seq(head.0 + 1)), Bound::Included(&chunk_key(Seq(u64::MAX)))).next().is_some(),
         };
         if past_head {
             self.discard_after(head)?;
@@ -34,7 +35,7 @@ impl Ledger {
         let mut buckets: BTreeSet<(u8, u16)> = BTreeSet::new();
         // Chunks from the head's own (kept up to the head) to the last.
         let mut chunk_keys = Vec::new();
-        for kv in self.tree.range(chunk_key(chunk_start(Seq(head.0 + 1)))..=chunk_key(Seq(u64::MAX))) {
+        for kv in self.backend.scan(&chunk_key(chunk_start(Seq(head.0 + 1))), Bound::Included(&chunk_key(Seq(u64::MAX)))) {
             let (k, _) = kv?;
             chunk_keys.push(k);
         }
@@ -85,7 +86,7 @@ impl Ledger {
             }
         }
         batch.apply()?;
-        self.db.flush()?;
+        self.backend.flush()?;
         let mut batch = Batches::recovering(self);
         for k in chunk_keys {
             let first = keys::seq_of_chunk_key(&k).ok_or_else(|| StoreError::Inconsistent("malformed chunk key".into()))?;
@@ -98,7 +99,7 @@ impl Ledger {
             }
         }
         batch.apply()?;
-        self.db.flush()?;
+        self.backend.flush()?;
         Ok(())
     }
 }

@@ -13,19 +13,18 @@
 //! ([`StoredEnterprise`]): the caller decodes each record once, on the
 //! grading threads. A ledger that fits one range keeps it in memory.
 //!
-//! Memory: sled's cache (`CACHE_BYTES`, kept by [`Sweep`]), 2 bytes
+//! Memory: the store's cache (`CACHE_BYTES`, kept by `Backend::scan`), 2 bytes
 //! per record up to the bound (a seq's range: 20 MB at 10^7 records), a
 //! 16 KiB write buffer per range (one range per [`PARTITION_RECORDS`]
 //! records: 8 MB at 10^7), and the ranges being handed out, each its stored
 //! bytes (~6 MB for 20,000 records) plus the records decoded from it.
 //!
 //!
-//! Every whole-tree scan goes through [`Sweep`], which keeps sled's page
-//! cache within its limit while it crosses the tree.
+//! Every whole-tree scan goes through `Backend::scan`, which keeps the
+//! store's page cache within its limit while it crosses the tree.
 
 use crate::codec::{decode_chunk, decode_seq_list};
 use crate::keys::{self, enterprise_key};
-use crate::sweep::Sweep;
 use crate::{Ledger, StoreError};
 use model::{Record, Seq, Uscc};
 use std::fs::File;
@@ -108,7 +107,7 @@ impl<'l> EnterpriseWalk<'l> {
         let mut range_of_seq = vec![u16::MAX; upto.0 as usize + 1];
         let mut bounds: Vec<(Uscc, Uscc)> = Vec::new();
         let mut in_range = 0u64;
-        for kv in ledger.sweep_prefix(keys::ENTERPRISE) {
+        for kv in ledger.scan_prefix(keys::ENTERPRISE) {
             let (k, v) = kv?;
             let uscc = uscc_of_key(&k)?;
             let seqs = decode_seq_list(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source })?;
@@ -162,7 +161,7 @@ impl<'l> EnterpriseWalk<'l> {
     fn each_stored(&self, mut f: impl FnMut(Seq, &[u8]) -> Result<(), StoreError>) -> Result<(), StoreError> {
         let mut expected = Seq(1);
         if self.upto.0 > 0 {
-            for kv in self.ledger.sweep_chunks(Seq(1), self.upto) {
+            for kv in self.ledger.scan_chunks(Seq(1), self.upto) {
                 let (k, v) = kv?;
                 let first = keys::seq_of_chunk_key(&k).ok_or_else(|| StoreError::Inconsistent("malformed chunk key".into()))?;
                 let envs = decode_chunk(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source })?;
@@ -215,7 +214,7 @@ impl<'l> EnterpriseWalk<'l> {
         let mut out = Vec::new();
         let mut placed = 0usize;
         let bytes = Arc::new(bytes);
-        for kv in Sweep::new(&self.ledger.tree, self.ledger.tree.range(enterprise_key(&first)..=enterprise_key(&last))) {
+        for kv in self.ledger.backend.scan(&enterprise_key(&first), std::ops::Bound::Included(&enterprise_key(&last))) {
             let (k, v) = kv?;
             let uscc = uscc_of_key(&k)?;
             let seqs = decode_seq_list(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(&k), source })?;

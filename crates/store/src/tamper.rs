@@ -5,44 +5,42 @@
 
 use crate::codec::{decode_seq_list, encode_chunk, encode_seq_list};
 use crate::keys::{chunk_key, enterprise_key};
-use crate::{open_db, StoreError, TREE};
+use crate::{Ledger, StoreError, StoreKind};
 use model::{Seq, Uscc};
 use std::path::Path;
 
-fn tree(dir: &Path) -> Result<(sled::Db, sled::Tree), StoreError> {
-    let db = open_db(dir)?;
-    let tree = db.open_tree(TREE)?;
-    Ok((db, tree))
+/// The ledger in `dir` on its own store, without recovery.
+fn raw(dir: &Path) -> Result<Ledger, StoreError> {
+    let kind = StoreKind::of_dir(dir).unwrap_or_default();
+    Ok(Ledger { backend: Ledger::open_backend(dir, kind)?, append_lock: Default::default(), dir: dir.to_path_buf() })
 }
 
 /// The stored envelope of the record at `seq`.
 pub fn record_envelope(dir: &Path, seq: Seq) -> Result<Vec<u8>, StoreError> {
-    let (db, tree) = tree(dir)?;
-    let ledger = crate::Ledger { db, tree, append_lock: Default::default(), dir: dir.to_path_buf() };
+    let ledger = raw(dir)?;
     ledger.envelope_of(seq)?.ok_or_else(|| StoreError::Inconsistent(format!("no record at seq {seq}")))
 }
 
 /// Replaces the stored envelope of the record at `seq` with `bytes`.
 pub fn replace_record_envelope(dir: &Path, seq: Seq, bytes: &[u8]) -> Result<(), StoreError> {
-    let (db, tree) = tree(dir)?;
-    let ledger = crate::Ledger { db, tree, append_lock: Default::default(), dir: dir.to_path_buf() };
+    let ledger = raw(dir)?;
     let chunk = ledger.chunk_at(seq)?.ok_or_else(|| StoreError::Inconsistent(format!("no record at seq {seq}")))?;
     let mut envs: Vec<Vec<u8>> = chunk.envelopes().into_iter().map(|e| e.to_vec()).collect();
     let i = (seq.0 - chunk.first.0) as usize;
     *envs.get_mut(i).ok_or_else(|| StoreError::Inconsistent(format!("no record at seq {seq}")))? = bytes.to_vec();
-    ledger.tree.insert(chunk_key(chunk.first), encode_chunk(envs.iter().map(|e| e.as_slice())))?;
-    ledger.db.flush()?;
+    ledger.backend.insert(&chunk_key(chunk.first), encode_chunk(envs.iter().map(|e| e.as_slice())))?;
+    ledger.backend.flush()?;
     Ok(())
 }
 
 /// Removes `seq` from the enterprise index of `uscc`.
 pub fn remove_enterprise_entry(dir: &Path, uscc: &Uscc, seq: Seq) -> Result<(), StoreError> {
-    let (db, tree) = tree(dir)?;
+    let ledger = raw(dir)?;
     let k = enterprise_key(uscc);
-    let v = tree.get(k)?.ok_or_else(|| StoreError::Inconsistent(format!("no enterprise index of {uscc}")))?;
+    let v = ledger.backend.get(&k)?.ok_or_else(|| StoreError::Inconsistent(format!("no enterprise index of {uscc}")))?;
     let mut seqs = decode_seq_list(&v).map_err(|source| StoreError::Corrupt { key: "enterprise index".into(), source })?;
     seqs.retain(|s| *s != seq);
-    tree.insert(k, encode_seq_list(&seqs))?;
-    db.flush()?;
+    ledger.backend.insert(&k, encode_seq_list(&seqs))?;
+    ledger.backend.flush()?;
     Ok(())
 }

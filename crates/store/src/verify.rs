@@ -6,12 +6,12 @@
 //! records, and each index's entries) is folded into a multiset digest (a
 //! count and a wrapping sum of a 128-bit hash of each entry), which agree
 //! only when both hold the same entries. Memory stays constant: every scan
-//! is a `sweep::Sweep`, which keeps sled's cache within its limit.
+//! is a `Backend::scan`, which keeps the store's cache within its limit.
 
 use crate::codec::{decode_bucket, decode_seq_list};
 use crate::index::{duplicate_slot, ref_slot, Slot};
 use crate::keys::{self, bucket_key};
-use crate::sweep::BUCKET_KEY_LEN;
+use crate::keys::BUCKET_KEY_LEN;
 use crate::{Ledger, StoreError};
 use model::record::GENESIS_HASH;
 use model::{Seq, Uscc};
@@ -93,7 +93,7 @@ impl Ledger {
     /// or interrupted and discarded at the next open): not the ledger's.
     fn enterprise_digest(&self, head: Seq) -> Result<Digest, StoreError> {
         let mut d = Digest::default();
-        for kv in self.sweep_prefix(keys::ENTERPRISE) {
+        for kv in self.scan_prefix(keys::ENTERPRISE) {
             let (k, v) = kv?;
             let uscc = std::str::from_utf8(&k[1..])
                 .ok()
@@ -122,7 +122,7 @@ impl Ledger {
 
     fn bucket_digest(&self, index: u8, head: Seq) -> Result<Digest, StoreError> {
         let mut d = Digest::default();
-        for kv in self.sweep_prefix(index) {
+        for kv in self.scan_prefix(index) {
             let (k, v) = kv?;
             if k.len() != BUCKET_KEY_LEN {
                 return Err(StoreError::Inconsistent(format!("malformed index key {}", keys::describe(&k))));

@@ -33,7 +33,7 @@ pub fn build<T>(dir: &Path, work: impl FnOnce(&Ledger) -> Result<T, CliError>) -
     let base = absolute.ancestors().skip(1).find(|p| p.is_dir()).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let building = base.join(format!(".credit-ledger-new-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&building);
-    let result = Ledger::open(&building).map_err(CliError::from).and_then(|ledger| work(&ledger));
+    let result = Ledger::open_or_create(&building, super::new_store()).map_err(CliError::from).and_then(|ledger| work(&ledger));
     let out = match result {
         Ok(out) => out,
         Err(e) => {
@@ -61,7 +61,9 @@ pub fn build<T>(dir: &Path, work: impl FnOnce(&Ledger) -> Result<T, CliError>) -
 fn rename_when_unlocked(from: &Path, to: &Path) -> std::io::Result<()> {
     use fs2::FileExt;
     let lock = from.join("db");
-    for _ in 0..250 {
+    // redb releases its lock when the handle drops; only sled lingers.
+    let waits = if store::StoreKind::of_dir(from) == Some(store::StoreKind::Sled) { 250 } else { 0 };
+    for _ in 0..waits {
         if let Ok(f) = std::fs::OpenOptions::new().read(true).write(true).open(&lock) {
             if f.try_lock_exclusive().is_ok() {
                 drop(f);

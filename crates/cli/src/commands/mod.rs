@@ -17,6 +17,7 @@ use store::Ledger;
 
 pub fn run(cli: Cli) -> CliResult {
     set_now(cli.now)?;
+    set_store(cli.store)?;
     let dir = ledger_dir(cli.ledger);
     match cli.command {
         Command::Import(a) => import::run(&dir, a),
@@ -124,6 +125,24 @@ fn set_now(flag: Option<String>) -> CliResult {
     }
     let _ = NOW.set(t);
     Ok(())
+}
+
+static STORE: OnceLock<store::StoreKind> = OnceLock::new();
+
+/// Fixes the store of a new ledger from `--store`, else `$CREDIT_LEDGER_STORE`.
+fn set_store(flag: Option<String>) -> CliResult {
+    let env = std::env::var("CREDIT_LEDGER_STORE").ok().filter(|v| !v.is_empty());
+    let Some((source, value)) = flag.map(|v| ("--store", v)).or_else(|| env.map(|v| ("$CREDIT_LEDGER_STORE", v))) else {
+        return Ok(());
+    };
+    let kind = store::StoreKind::parse(&value).ok_or_else(|| CliError::Rejected(format!("{source}: {value:?} is no store (sled or redb)")))?;
+    let _ = STORE.set(kind);
+    Ok(())
+}
+
+/// The store a new ledger is created on (sled unless `--store` says otherwise).
+pub fn new_store() -> store::StoreKind {
+    STORE.get().copied().unwrap_or_default()
 }
 
 /// The command's "now": `--now` / `$CREDIT_LEDGER_NOW`, else the system

@@ -14,7 +14,7 @@ mod runs;
 
 use crate::index::{duplicate_slot, ref_slot, Slot};
 use crate::keys::{self, chunk_key};
-use crate::{Head, Ledger, StoreError};
+use crate::{BackendError, Head, Ledger, StoreError};
 use model::{Fact, Record, Seq, Sealed, Timestamp};
 use pending::PendingEnterprises;
 use std::cell::{Cell, RefCell};
@@ -196,8 +196,8 @@ impl<'l> Appender<'l> {
         if self.buffer.is_empty() {
             return Ok(());
         }
-        crate::failpoint::write("chunks").map_err(|e| self.ledger.write_err(self.buffer.len(), sled::Error::Io(e)))?;
-        let mut batch = sled::Batch::default();
+        crate::failpoint::write("chunks").map_err(|e| self.ledger.write_err(self.buffer.len(), e))?;
+        let mut batch = crate::backend::Batch::default();
         let mut start = 0;
         while start < self.buffer.len() {
             let first = chunk_start(self.buffer[start].0.seq);
@@ -219,7 +219,7 @@ impl<'l> Appender<'l> {
             start = end;
         }
         let n = self.buffer.len();
-        self.ledger.tree.apply_batch(batch).map_err(|e| self.ledger.write_err(n, e))?;
+        self.ledger.backend.apply(batch).map_err(|e| self.ledger.write_err(n, e))?;
         self.written = self.buffer.last().expect("non-empty").0.seq;
         self.buffer.clear();
         Ok(())
@@ -236,16 +236,16 @@ impl<'l> Appender<'l> {
         self.write_chunks()?;
         self.write_indexes()?;
         let ledger = self.ledger;
-        crate::failpoint::write("flush").map_err(|e| ledger.write_err(n, sled::Error::Io(e)))?;
-        ledger.db.flush().map_err(|e| ledger.write_err(n, e))?;
-        crate::failpoint::write("head").map_err(|e| ledger.write_err(n, sled::Error::Io(e)))?;
-        ledger.tree.insert(keys::HEAD, Ledger::encode_head(&self.tip)?).map_err(|e| ledger.write_err(n, e))?;
-        let flushed = crate::failpoint::write("flush head").map_err(sled::Error::Io).and_then(|_| ledger.db.flush().map(|_| ()));
+        crate::failpoint::write("flush").map_err(|e| ledger.write_err(n, e))?;
+        ledger.backend.flush().map_err(|e| ledger.write_err(n, e))?;
+        crate::failpoint::write("head").map_err(|e| ledger.write_err(n, e))?;
+        ledger.backend.insert(keys::HEAD, Ledger::encode_head(&self.tip)?).map_err(|e| ledger.write_err(n, e))?;
+        let flushed = crate::failpoint::write("flush head").map_err(BackendError::Io).and_then(|_| ledger.backend.flush());
         if let Err(e) = flushed {
             // Not acknowledged, so it must not appear later either: put the
-            // old head back (sled may still write the new one out at exit);
+            // old head back (the store may still write the new one out at exit);
             // dropping `self` then removes what lies past it.
-            let _ = Ledger::encode_head(&self.committed).map(|old| ledger.tree.insert(keys::HEAD, old));
+            let _ = Ledger::encode_head(&self.committed).map(|old| ledger.backend.insert(keys::HEAD, old));
             return Err(ledger.write_err(n, e));
         }
         self.done = true;

@@ -1,20 +1,88 @@
-//! Forward scans that keep sled's page cache within its limit while they
-//! cross the whole tree (issue 7: bounded memory for `grade-all`, `issue`
-//! and `verify`).
+//! The sled 0.34.7 backend (the default), and the forward scans that keep
+//! sled's page cache within its limit while they cross the whole tree
+//! (issue 7: bounded memory for `grade-all`, `issue` and `verify`).
 
-use crate::codec::chunk_start;
-use crate::keys::chunk_key;
-use crate::Ledger;
-use model::Seq;
-
-/// The length of an index bucket's key (`X`/`P` ‖ bucket).
-pub(crate) const BUCKET_KEY_LEN: usize = 3;
+use super::{Backend, BackendError, Batch, Bytes, Scan, StoreKind};
+use std::ops::Bound;
 
 /// Key and value bytes a [`Sweep`] reads between two nudges of sled's cache.
 const NUDGE_BYTES: usize = 32 * 1024;
 /// Accesses sled 0.34.7 queues per cache shard before it acts on them
 /// (`lru.rs`, `MAX_QUEUE_ITEMS`).
 const SLED_ACCESS_BLOCK: usize = 64;
+/// A point read slower than this came from the file, not sled's cache.
+const COLD_READ: std::time::Duration = std::time::Duration::from_micros(20);
+
+/// The ledger's tree in a sled database.
+pub(crate) struct SledBackend {
+    db: sled::Db,
+    tree: sled::Tree,
+}
+
+impl SledBackend {
+    pub(crate) fn new(db: sled::Db, tree: sled::Tree) -> SledBackend {
+        SledBackend { db, tree }
+    }
+}
+
+impl Backend for SledBackend {
+    fn get(&self, key: &[u8]) -> Result<Option<Bytes>, BackendError> {
+        Ok(self.tree.get(key)?.map(Bytes::Sled))
+    }
+
+    /// A point read that keeps sled's cache bounded: after a cold read (one
+    /// that pulled a page from the file) the page's cache shard is nudged
+    /// as a [`Sweep`] does. Random cold reads otherwise leave up to 64 pages
+    /// per shard unaccounted: an import's chunk reads held 695 MB at 3·10^6
+    /// facts, 1.08 GB at 10^7; with this, 370 MB at 3·10^6. Cached reads
+    /// add no page and are not nudged (nudging every read cost 15% more).
+    /// The price is re-reading what was evicted, so only the import uses it.
+    fn get_bounded(&self, key: &[u8]) -> Result<Option<Bytes>, BackendError> {
+        let started = std::time::Instant::now();
+        let value = self.tree.get(key)?;
+        if started.elapsed() > COLD_READ {
+            for _ in 0..SLED_ACCESS_BLOCK {
+                self.tree.contains_key(key)?;
+            }
+        }
+        Ok(value.map(Bytes::Sled))
+    }
+
+    fn apply(&self, batch: Batch) -> Result<(), BackendError> {
+        let mut b = sled::Batch::default();
+        for (k, v) in batch.ops {
+            match v {
+                Some(v) => b.insert(k, v),
+                None => b.remove(k),
+            }
+        }
+        Ok(self.tree.apply_batch(b)?)
+    }
+
+    fn insert(&self, key: &[u8], value: Vec<u8>) -> Result<(), BackendError> {
+        self.tree.insert(key, value)?;
+        Ok(())
+    }
+
+    fn scan(&self, from: &[u8], to: Bound<&[u8]>) -> Scan<'_> {
+        let to = match to {
+            Bound::Included(k) => Bound::Included(k.to_vec()),
+            Bound::Excluded(k) => Bound::Excluded(k.to_vec()),
+            Bound::Unbounded => Bound::Unbounded,
+        };
+        let iter = self.tree.range::<Vec<u8>, _>((Bound::Included(from.to_vec()), to));
+        Box::new(Sweep::new(&self.tree, iter).map(|kv| kv.map(|(k, v)| (Bytes::Sled(k), Bytes::Sled(v))).map_err(BackendError::from)))
+    }
+
+    fn flush(&self) -> Result<(), BackendError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn kind(&self) -> StoreKind {
+        StoreKind::Sled
+    }
+}
 
 /// A forward scan of a key range that keeps sled's page cache bounded.
 ///
@@ -58,39 +126,6 @@ impl Iterator for Sweep {
             }
         }
         Some(Ok((k, v)))
-    }
-}
-
-/// A point read slower than this came from the file, not sled's cache.
-const COLD_READ: std::time::Duration = std::time::Duration::from_micros(20);
-
-impl Ledger {
-    /// A point read that keeps sled's cache bounded: after a cold read (one
-    /// that pulled a page from the file) the page's cache shard is nudged
-    /// as a [`Sweep`] does. Random cold reads otherwise leave up to 64 pages
-    /// per shard unaccounted: an import's chunk reads held 695 MB at 3·10^6
-    /// facts, 1.08 GB at 10^7; with this, 370 MB at 3·10^6. Cached reads
-    /// add no page and are not nudged (nudging every read cost 15% more).
-    /// The price is re-reading what was evicted, so only the import uses it.
-    pub(crate) fn get_bounded(&self, key: &[u8]) -> Result<Option<sled::IVec>, sled::Error> {
-        let started = std::time::Instant::now();
-        let value = self.tree.get(key)?;
-        if started.elapsed() > COLD_READ {
-            for _ in 0..SLED_ACCESS_BLOCK {
-                self.tree.contains_key(key)?;
-            }
-        }
-        Ok(value)
-    }
-
-    /// [`Sweep`] over the keys starting with `prefix`.
-    pub(crate) fn sweep_prefix(&self, prefix: u8) -> Sweep {
-        Sweep::new(&self.tree, self.tree.scan_prefix([prefix]))
-    }
-
-    /// [`Sweep`] over the chunks that hold seqs `from`..=`to`.
-    pub(crate) fn sweep_chunks(&self, from: Seq, to: Seq) -> Sweep {
-        Sweep::new(&self.tree, self.tree.range(chunk_key(chunk_start(from))..=chunk_key(to)))
     }
 }
 
