@@ -99,7 +99,7 @@ fn format_2_record_bytes_are_pinned() {
     let records = golden_records(dir.path());
     let kinds: std::collections::BTreeSet<Kind> = records.iter().map(|r| r.fact.kind()).collect();
     let expected: std::collections::BTreeSet<Kind> =
-        Kind::ALL.iter().copied().filter(|k| !matches!(k, Kind::GradeIssued | Kind::ObjectionFiled | Kind::ObjectionDecided)).collect();
+        Kind::ALL.iter().copied().filter(|k| !matches!(k, Kind::GradeIssued | Kind::ObjectionFiled | Kind::ObjectionDecided | Kind::RuleSetAdopted)).collect();
     assert_eq!(kinds, expected);
     let values: Vec<Vec<u8>> = records.iter().map(|r| r.encode().unwrap()).collect();
     assert!(values.iter().all(|v| v[4..6] == [0, 2]));
@@ -177,6 +177,37 @@ fn format_2_decision_bytes_are_pinned() {
     let golden = std::fs::read(fixtures().join("golden/decisions-v2.bin")).unwrap();
     let decoded: Vec<Record> = unframe(&golden).into_iter().map(|b| Record::decode(b).unwrap()).collect();
     assert_eq!(decoded, records);
+}
+
+/// Issue 8: a rule-set adoption (record format 2, the last `Body`
+/// variant), with a rule file's exact bytes in it (a fixed text: the
+/// shipped files may change, the stored bytes may not).
+#[test]
+fn issue8_rule_set_adopted_bytes_are_pinned() {
+    let file = "id = \"xpcc-revised\"\ntitle = \"兵团…参考评价细则\"\n\n[grades]\na_min_score = 90.0 # 含本数\n".to_string();
+    let fact = model::Fact {
+        reference: "兵市监规〔2026〕1号".into(),
+        enterprise: model::Uscc::parse("11660000MB00000002").unwrap(),
+        occurred_on: ChinaDate::from_ymd(2027, 1, 1).unwrap(),
+        source: Source::Manual,
+        note: Some("rule set xpcc-revised adopted".into()),
+        body: Body::RuleSetAdopted(model::fact::RuleSetAdopted {
+            id: "xpcc-revised".into(),
+            sha256: "a958213c16e7419e688c28731916333b3d49c27c2c79c4abd7fd55d9e7d23def".into(),
+            effective_from: ChinaDate::from_ymd(2027, 1, 1).unwrap(),
+            effective_to: Some(ChinaDate::from_ymd(2028, 1, 1).unwrap()),
+            replaces: Some("xpcc-2026".into()),
+            file,
+        }),
+    };
+    let records = sealed(vec![fact]);
+    let values: Vec<Vec<u8>> = records.iter().map(|r| r.encode().unwrap()).collect();
+    assert!(values.iter().all(|v| v[4..6] == [0, 2]));
+    pinned("rule-set-adopted-v2.bin", &framed(&values));
+    let golden = std::fs::read(fixtures().join("golden/rule-set-adopted-v2.bin")).unwrap();
+    let decoded: Vec<Record> = unframe(&golden).into_iter().map(|b| Record::decode(b).unwrap()).collect();
+    assert_eq!(decoded, records);
+    assert!(decoded.iter().all(Record::hash_is_valid));
 }
 
 /// Every key and value of the ledger tree (storage layout 2) after the

@@ -149,8 +149,9 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
             problems.push(format!("record seq {} ({}) no longer matches the hash chain: the ledger was altered", r.seq, r.fact.reference));
         }
     }
-    // The rule set: same id and the same bytes.
-    let same_id: Vec<_> = book.sets().iter().filter(|s| s.id == g.rules_id).collect();
+    // The rule set: same id and the same bytes, shipped or adopted in the
+    // ledger (whose bytes are the ledger's, not a file's beside the binary).
+    let same_id: Vec<_> = book.all_sets().filter(|s| s.id == g.rules_id).collect();
     let rules = match same_id.iter().find(|s| s.sha256 == g.rules_sha256) {
         Some(r) => Some(*r),
         None => {
@@ -160,7 +161,10 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
                     "rule set {} now has sha256 {}, the decision was graded under {}",
                     g.rules_id, r.sha256, g.rules_sha256
                 )),
-                None => problems.push(format!("rule set {} is not installed; give its file with --rules", g.rules_id)),
+                None => problems.push(format!(
+                    "rule set {} (sha256 {}) is neither shipped nor adopted in the ledger; give its file with --rules",
+                    g.rules_id, g.rules_sha256
+                )),
             }
             same_id.first().copied()
         }

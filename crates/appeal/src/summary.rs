@@ -65,5 +65,13 @@ pub fn summary(body: &Body) -> String {
         Body::GradeIssued(b) => format!("grade {} ({}) for {} under {}, K = {}", b.grade, b.score, b.year, b.rules_id, b.known_at_seq),
         Body::ObjectionFiled(b) => format!("objection to {}: {}", b.target, b.grounds),
         Body::ObjectionDecided(b) => format!("objection {} {}", b.target, b.outcome),
+        Body::RuleSetAdopted(b) => format!(
+            "rule set {} adopted, in force {} .. {} (sha256 {}){}",
+            b.id,
+            b.effective_from,
+            b.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "open".into()),
+            b.sha256,
+            b.replaces.as_ref().map(|r| format!(", replacing {r}")).unwrap_or_default()
+        ),
     }
 }

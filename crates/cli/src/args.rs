@@ -153,7 +153,39 @@ pub struct MigrateArgs {
 
 #[derive(Args, Debug)]
 pub struct RulesArgs {
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
     /// Output format (json: README "rules --format json").
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+}
+
+/// `rules` subcommands; without one, the rule sets are listed.
+#[derive(Subcommand, Debug)]
+pub enum RulesAction {
+    /// Record a validated rule-set file in the ledger as adopted, with the dates it is in force (issue 8).
+    Adopt(AdoptArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AdoptArgs {
+    /// The rule-set file (TOML; docs/RULES.md).
+    pub file: PathBuf,
+    /// First day in force (YYYY-MM-DD, China date).
+    #[arg(long, value_name = "DATE")]
+    pub effective_from: String,
+    /// First day no longer in force [default: open-ended].
+    #[arg(long, value_name = "DATE")]
+    pub effective_to: Option<String>,
+    /// The id of the earlier adoption whose dates these overlap, which this one replaces there.
+    #[arg(long, value_name = "ID")]
+    pub replaces: Option<String>,
+    /// Unified social credit code of the adopting authority (the market-regulation bureau).
+    #[arg(long, value_name = "USCC")]
+    pub authority: String,
+    /// Document number of the adoption act [default: RULES-<id>-<effective-from>].
+    #[arg(long = "ref", value_name = "REF")]
+    pub reference: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }

@@ -40,4 +40,14 @@ impl From<rules::RulesError> for CliError {
     }
 }
 
+impl From<ingest::AdoptError> for CliError {
+    fn from(e: ingest::AdoptError) -> Self {
+        match e {
+            ingest::AdoptError::Store(s) => s.into(),
+            e @ ingest::AdoptError::Stored { .. } => CliError::Failed(e.to_string()),
+            e => CliError::Rejected(e.to_string()),
+        }
+    }
+}
+
 pub type CliResult<T = ()> = Result<T, CliError>;

@@ -85,6 +85,9 @@ impl<'l> Checker<'l> {
         if fact.kind() == Kind::GradeIssued {
             return Err(err("kind", "grade_issued is written only by the ledger's own annual run"));
         }
+        if fact.kind() == Kind::RuleSetAdopted {
+            return Err(err("kind", "rule_set_adopted is written only by `rules adopt`"));
+        }
         if let Some(other) = self.appender.probable_duplicate(&fact.enterprise, fact.kind(), &fact.reference)?.map(|r| r.fact.reference) {
             return Err(err(
                 "ref",

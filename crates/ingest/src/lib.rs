@@ -2,6 +2,7 @@
 //! validated against the ledger and the lines before it, streaming; only
 //! when none is rejected does the import commit, atomically and durably.
 
+mod adopt;
 mod check;
 mod lines;
 mod relations;
@@ -13,6 +14,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use store::{Head, Ledger, StoreError};
 
+pub use adopt::{adopt, adoption_of, book_at, AdoptError, AdoptRequest, MAX_RULE_FILE};
 pub use check::Checker;
 pub use model::ref_key;
 

@@ -356,6 +356,29 @@ pub struct ObjectionDecided {
     pub outcome: Outcome,
 }
 
+/// A rule set adopted by the regulator (`rules adopt`, issue 8): the file
+/// byte for byte, so that every later question and review grades with
+/// exactly these rules, and the dates it is in force (the adoption's, not
+/// the file's own). Never imported: only `rules adopt` writes it, after the
+/// file validated. Records of this kind are ledger-wide: `enterprise` is
+/// the adopting authority's USCC, and they are in no enterprise's file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSetAdopted {
+    /// The rule set's `id`, as in the file.
+    pub id: String,
+    /// SHA-256 (hex) of `file`'s bytes.
+    pub sha256: String,
+    /// In force on V when `effective_from` ≤ V < `effective_to`.
+    pub effective_from: ChinaDate,
+    pub effective_to: Option<ChinaDate>,
+    /// The id of an earlier adoption whose dates overlap this one's, which
+    /// this one replaces where they overlap.
+    pub replaces: Option<String>,
+    /// The rule-set file (UTF-8 TOML), exactly as adopted.
+    pub file: String,
+}
+
 macro_rules! kinds {
     ($($v:ident($t:ty) = $s:literal),* $(,)?) => {
         /// The kind-specific part of a fact. Variant order is the stored tag.
@@ -433,6 +456,7 @@ kinds! {
     GradeIssued(GradeIssued) = "grade_issued",
     ObjectionFiled(ObjectionFiled) = "objection_filed",
     ObjectionDecided(ObjectionDecided) = "objection_decided",
+    RuleSetAdopted(RuleSetAdopted) = "rule_set_adopted",
 }
 
 pub(crate) fn from_value<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, FieldError> {
@@ -466,7 +490,7 @@ impl Kind {
     /// Kinds that an `act_revoked`, `act_changed`, `record_corrected` or
     /// `credit_repaired` may not aim at.
     pub fn is_correction_grade_or_objection(self) -> bool {
-        self.is_correction() || matches!(self, Kind::GradeIssued | Kind::ObjectionFiled | Kind::ObjectionDecided)
+        self.is_correction() || matches!(self, Kind::GradeIssued | Kind::ObjectionFiled | Kind::ObjectionDecided | Kind::RuleSetAdopted)
     }
 
     /// The kinds a fact of this kind may target, when it has a target

@@ -59,6 +59,9 @@ pub fn parse_line_with(line: &str, target_kind: &dyn Fn(&str) -> Option<Kind>) -
     if kind == Kind::GradeIssued {
         return Err(FieldError::new("kind", "grade_issued is written only by the ledger's own annual run (`issue`)").into());
     }
+    if kind == Kind::RuleSetAdopted {
+        return Err(FieldError::new("kind", "rule_set_adopted is written only by `rules adopt`, which validates the rule file").into());
+    }
     let reference = take_str(&mut m, "ref", true)?.unwrap_or_default();
     strict::check_clean_text("ref", &reference)?;
     if reference.len() > 256 {

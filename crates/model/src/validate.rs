@@ -101,6 +101,13 @@ impl Body {
                 Ok(())
             }
             Body::GradeIssued(_) => Ok(()),
+            Body::RuleSetAdopted(b) => {
+                nonblank("id", &b.id)?;
+                match b.effective_to {
+                    Some(to) if to <= b.effective_from => Err(FieldError::new("effective_to", "must be after effective_from")),
+                    _ => Ok(()),
+                }
+            }
             Body::ObjectionFiled(b) => nonblank("grounds", &b.grounds),
             _ => Ok(()),
         }

@@ -3,10 +3,12 @@
 //! the file's bytes, selected by effective date. No grading number lives in
 //! code: the grading crate reads every point, cap, threshold and period here.
 
+mod adopted;
 mod file;
 mod select;
 
 pub use file::{Dimension, Grades, ProductRisk, RiskClass, RuleSet, RulesError, Scope, AnnualRun};
+pub use adopted::{Adoption, AdoptionError};
 pub use select::{shipped, RuleBook};
 
 use std::fmt;

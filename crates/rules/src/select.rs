@@ -5,7 +5,7 @@ use model::ChinaDate;
 
 /// The rule-set files shipped with the binary (fixtures/rules/), embedded at
 /// build time: (id the file must carry, bytes).
-const SHIPPED: &[(&str, &[u8])] = &[
+pub(crate) const SHIPPED: &[(&str, &[u8])] = &[
     ("xpcc-trial", include_bytes!("../../../fixtures/rules/xpcc-trial.toml")),
     ("xpcc-revised", include_bytes!("../../../fixtures/rules/xpcc-revised.toml")),
 ];
@@ -19,31 +19,40 @@ pub fn shipped() -> Result<RuleBook, RulesError> {
     Ok(RuleBook::new(sets))
 }
 
-/// The installed rule sets, ordered by `effective_from`.
+/// The installed rule sets, ordered by `effective_from`, and the rule sets
+/// adopted in the ledger as known at some K (see `adopted`).
 #[derive(Clone, Debug)]
 pub struct RuleBook {
-    sets: Vec<RuleSet>,
+    pub(crate) sets: Vec<RuleSet>,
+    pub(crate) adopted: Vec<crate::Adoption>,
 }
 
 impl RuleBook {
     pub fn new(mut sets: Vec<RuleSet>) -> RuleBook {
         sets.sort_by(|a, b| a.effective_from.cmp(&b.effective_from).then(a.id.cmp(&b.id)));
-        RuleBook { sets }
+        RuleBook { sets, adopted: Vec::new() }
     }
 
+    /// The installed (shipped, or given) sets, without the adopted ones.
     pub fn sets(&self) -> &[RuleSet] {
         &self.sets
     }
 
-    /// The set in force on V (effective_from ≤ V < effective_to); when none
-    /// covers V, the earliest installed set (DOMAIN.md "Resolved details").
+    /// The set in force on V: the latest adoption whose dates cover V;
+    /// else the installed set whose dates do (effective_from ≤ V <
+    /// effective_to); when none covers V, the earliest installed set
+    /// (DOMAIN.md "Resolved details").
     pub fn in_force(&self, on: ChinaDate) -> Option<&RuleSet> {
-        self.sets.iter().rev().find(|s| s.in_force_on(on)).or_else(|| self.sets.first())
+        self.adopted_in_force(on).or_else(|| self.sets.iter().rev().find(|s| s.in_force_on(on))).or_else(|| self.sets.first())
     }
 
+    /// A set by id: the latest adoption of that id, else an installed set.
     pub fn by_id(&self, id: &str) -> Result<&RuleSet, RulesError> {
-        self.sets.iter().find(|s| s.id == id).ok_or_else(|| {
-            RulesError::Unknown(id.to_string(), self.sets.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", "))
+        let adopted = self.adopted.iter().rev().map(|a| &a.set).find(|s| s.id == id);
+        adopted.or_else(|| self.sets.iter().find(|s| s.id == id)).ok_or_else(|| {
+            let mut known: Vec<&str> = self.all_sets().map(|s| s.id.as_str()).collect();
+            known.dedup();
+            RulesError::Unknown(id.to_string(), known.join(", "))
         })
     }
 }

@@ -157,6 +157,27 @@ impl Ledger {
         }
     }
 
+    /// The seqs of every rule-set adoption, committed or not, ascending.
+    pub(crate) fn adoption_seqs(&self) -> Result<Vec<Seq>, StoreError> {
+        match self.backend.get(keys::ADOPTIONS)? {
+            None => Ok(Vec::new()),
+            Some(v) => decode_seq_list(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(keys::ADOPTIONS), source }),
+        }
+    }
+
+    /// The rule-set adoptions with seq ≤ `upto` (bounded by the head), in
+    /// seq order (issue 8: the rule set in force for (V, K)).
+    pub fn adoptions(&self, upto: Seq) -> Result<Vec<Record>, StoreError> {
+        let upto = upto.min(self.head()?.seq);
+        let mut seqs = self.adoption_seqs()?;
+        seqs.retain(|s| *s <= upto);
+        let records = self.records_at(&seqs)?;
+        if let Some(r) = records.iter().find(|r| r.fact.kind() != Kind::RuleSetAdopted) {
+            return Err(StoreError::Inconsistent(format!("the adoption index lists seq {}, a {}", r.seq, r.fact.kind())));
+        }
+        Ok(records)
+    }
+
     /// The records at `seqs` (ascending), reading each chunk once.
     pub(crate) fn records_at(&self, seqs: &[Seq]) -> Result<Vec<Record>, StoreError> {
         self.records_at_with(seqs, false)

@@ -8,6 +8,7 @@ use crate::index::{duplicate_slot_of, ref_slot};
 use crate::keys::{self, bucket_key, chunk_key, enterprise_key};
 use crate::batches::Batches;
 use crate::{Ledger, StoreError};
+use model::fact::Kind;
 use model::{Decoded, Record, Seq, Uscc};
 use std::collections::BTreeSet;
 use std::ops::Bound;
@@ -33,6 +34,7 @@ impl Ledger {
     pub(crate) fn discard_after(&self, head: Seq) -> Result<(), StoreError> {
         let mut enterprises: BTreeSet<Uscc> = BTreeSet::new();
         let mut buckets: BTreeSet<(u8, u16)> = BTreeSet::new();
+        let mut adoptions = false;
         // Chunks from the head's own (kept up to the head) to the last.
         let mut chunk_keys = Vec::new();
         for kv in self.backend.scan(&chunk_key(chunk_start(Seq(head.0 + 1))), Bound::Included(&chunk_key(Seq(u64::MAX)))) {
@@ -53,12 +55,25 @@ impl Ledger {
                     Decoded::Current(r) => (r.fact.enterprise, r.fact.reference.clone(), r.fact.kind()),
                     Decoded::Format1(r) => (r.fact.enterprise, r.fact.reference.clone(), r.fact.body.kind()),
                 };
-                enterprises.insert(uscc);
+                if kind == Kind::RuleSetAdopted {
+                    adoptions = true;
+                } else {
+                    enterprises.insert(uscc);
+                }
                 buckets.insert((keys::REF, ref_slot(&reference).bucket));
                 buckets.insert((keys::DUPLICATE, duplicate_slot_of(uscc.as_bytes(), kind.name(), &reference).bucket));
             }
         }
         let mut batch = Batches::recovering(self);
+        if adoptions {
+            let mut seqs = self.adoption_seqs()?;
+            seqs.retain(|s| *s <= head);
+            if seqs.is_empty() {
+                batch.remove(keys::ADOPTIONS)?;
+            } else {
+                batch.insert(keys::ADOPTIONS, encode_seq_list(&seqs))?;
+            }
+        }
         for uscc in &enterprises {
             let mut seqs = self.enterprise_seqs(uscc)?;
             let before = seqs.len();
@@ -101,5 +116,57 @@ impl Ledger {
         batch.apply()?;
         self.backend.flush()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{keys, Ledger};
+    use model::fact::{Body, RuleSetAdopted, Source};
+    use model::{parse_line, ChinaDate, Fact, Seq, Timestamp, Uscc};
+
+    fn adoption(id: &str) -> Fact {
+        Fact {
+            reference: format!("RULES-{id}"),
+            enterprise: Uscc::parse("11660000MB00000002").unwrap(),
+            occurred_on: ChinaDate::from_ymd(2026, 1, 1).unwrap(),
+            source: Source::Manual,
+            note: None,
+            body: Body::RuleSetAdopted(RuleSetAdopted {
+                id: id.into(),
+                sha256: "0".repeat(64),
+                effective_from: ChinaDate::from_ymd(2026, 1, 1).unwrap(),
+                effective_to: None,
+                replaces: None,
+                file: String::new(),
+            }),
+        }
+    }
+
+    /// A crash after the commit wrote its index entries (the adoption list
+    /// among them) but before it moved the head: the next open trims every
+    /// index, the adoption list included, back to the head.
+    #[test]
+    fn issue8_recovery_trims_the_adoption_list_to_the_head() {
+        let t = Timestamp::parse("2026-01-02T09:00:00+08:00").unwrap();
+        let complaint = parse_line(r#"{"kind":"complaint_verified","ref":"C-1","enterprise":"91660800000007919G","occurred_on":"2025-05-01","channel":"report"}"#).unwrap().fact;
+        let dir = tempfile::tempdir().unwrap();
+        let (committed, old_head) = {
+            let l = Ledger::open(dir.path()).unwrap();
+            l.append(vec![(t, adoption("a"))]).unwrap();
+            let committed = l.dump().unwrap();
+            let old_head = l.head().unwrap();
+            l.append(vec![(t, complaint), (t, adoption("b"))]).unwrap();
+            assert_eq!(l.adoption_seqs().unwrap(), vec![Seq(1), Seq(3)]);
+            // Undo only the head write of the second append.
+            l.backend.insert(keys::HEAD, Ledger::encode_head(&old_head).unwrap()).unwrap();
+            l.backend.flush().unwrap();
+            (committed, old_head)
+        };
+        let l = Ledger::open(dir.path()).unwrap();
+        assert_eq!(l.head().unwrap(), old_head);
+        assert_eq!(l.adoption_seqs().unwrap(), vec![Seq(1)]);
+        assert!(l.dump().unwrap() == committed, "recovery left more than the committed ledger");
+        assert_eq!(l.verify().unwrap(), 1);
     }
 }

@@ -140,8 +140,13 @@ impl<'l> EnterpriseWalk<'l> {
             }
             walk._dir = Some(dir);
         }
+        // Rule-set adoptions are ledger-wide, in no enterprise's file.
+        let adoptions: std::collections::HashSet<Seq> = ledger.adoption_seqs()?.into_iter().collect();
         walk.each_stored(|seq, env| {
             let r = range_of_seq[seq.0 as usize];
+            if r == u16::MAX && adoptions.contains(&seq) {
+                return Ok(());
+            }
             let head = record_head(seq, env.len())?;
             match spills.get_mut(r as usize).ok_or_else(|| StoreError::Inconsistent(format!("seq {seq} is in no enterprise's index")))? {
                 Spill::Memory(v) => {

@@ -1,6 +1,6 @@
 //! `issue`, `review`, `diff`, `what-if`, `dossier` (appeal review).
 
-use super::{check_range, enterprise, known_at, now, open_existing, parse_date, read_inputs, rule_set, shipped, today};
+use super::{book_at, check_range, enterprise, known_at, now, open_existing, parse_date, read_inputs, rule_set, today};
 use crate::args::{DiffArgs, DossierArgs, IssueArgs, ReportFormat as Format, ReviewArgs, WhatIfArgs};
 use crate::error::{CliError, CliResult};
 use crate::render_appeal as render;
@@ -34,7 +34,7 @@ pub fn issue(dir: &Path, a: IssueArgs) -> CliResult {
     // Picks the set in force at the year's end; `appeal::issue` then takes
     // V from that set's own annual run and records it.
     let year_end = model::ChinaDate::from_ymd(a.year, 12, 31).ok_or_else(|| CliError::Rejected(format!("--year {} is outside the supported years {}–{}", a.year, model::date::FIRST_YEAR, model::date::LAST_YEAR)))?;
-    let rules = rule_set(a.rules.as_deref(), year_end)?;
+    let rules = rule_set(a.rules.as_deref(), year_end, &book_at(&ledger, ledger.head()?.seq)?)?;
     let out = appeal::issue(&ledger, &rules, a.year, a.supersede, now())?;
     let text = match a.format {
         Format::Json => json(&serde_json::json!({
@@ -50,19 +50,20 @@ pub fn issue(dir: &Path, a: IssueArgs) -> CliResult {
     Ok(())
 }
 
-/// The rule sets a reviewer trusts: the shipped ones and an optional file.
-fn trusted(file: Option<&str>) -> CliResult<RuleBook> {
-    let book = shipped()?;
-    let mut sets: Vec<RuleSet> = book.sets().to_vec();
+/// The rule sets a reviewer trusts: the shipped ones, every adoption in
+/// the ledger (their bytes as recorded), and an optional file.
+fn trusted(ledger: &store::Ledger, file: Option<&str>) -> CliResult<RuleBook> {
+    let adopted = book_at(ledger, ledger.head()?.seq)?;
+    let mut sets: Vec<RuleSet> = adopted.sets().to_vec();
     if let Some(f) = file {
-        sets.insert(0, super::rule_file(f, &book)?);
+        sets.insert(0, super::rule_file(f, &adopted)?);
     }
-    Ok(RuleBook::new(sets))
+    Ok(RuleBook::new(sets).with_adoptions(adopted.adoptions().to_vec()))
 }
 
 pub fn review(dir: &Path, a: ReviewArgs) -> CliResult {
     let ledger = open_existing(dir)?;
-    let book = trusted(a.rules.as_deref())?;
+    let book = trusted(&ledger, a.rules.as_deref())?;
     let r = appeal::review(&ledger, &book, &a.reference)?;
     let text = match a.format {
         Format::Json => json(&r)?,
@@ -85,13 +86,18 @@ pub fn diff(dir: &Path, a: DiffArgs) -> CliResult {
     let q = &a.question;
     let on = parse_date("--on", &q.on)?;
     let k = known_at(q.known_at_seq, q.known_at.as_deref(), &ledger)?;
-    let rules = rule_set(q.rules.as_deref(), on)?;
+    let book = book_at(&ledger, k)?;
+    let rules = rule_set(q.rules.as_deref(), on, &book)?;
     let (on2, k2, rules2) = match (&a.vs_known_at_seq, &a.vs_rules, &a.vs_on) {
-        (Some(k2), None, None) => (on, known_at(Some(*k2), None, &ledger)?, rules.clone()),
-        (None, Some(r2), None) => (on, k, rule_set(Some(r2), on)?),
+        (Some(k2), None, None) => {
+            let k2 = known_at(Some(*k2), None, &ledger)?;
+            // Without --rules, each cut grades under the set in force as known then.
+            (on, k2, if q.rules.is_some() { rules.clone() } else { rule_set(None, on, &book_at(&ledger, k2)?)? })
+        }
+        (None, Some(r2), None) => (on, k, rule_set(Some(r2), on, &book)?),
         (None, None, Some(v2)) => {
             let v2 = parse_date("--vs-on", v2)?;
-            (v2, k, if q.rules.is_some() { rules.clone() } else { rule_set(None, v2)? })
+            (v2, k, if q.rules.is_some() { rules.clone() } else { rule_set(None, v2, &book)? })
         }
         _ => return Err(CliError::Rejected("diff needs exactly one of --vs-known-at-seq, --vs-rules, --vs-on".into())),
     };
@@ -113,9 +119,9 @@ pub fn what_if(dir: &Path, a: WhatIfArgs) -> CliResult {
     let ledger = open_existing(dir)?;
     let uscc = enterprise(&ledger, &a.uscc)?;
     let on = parse_date("--on", &a.on)?;
-    let rules = rule_set(a.rules.as_deref(), on)?;
-    let inputs = read_inputs(&a.with)?;
     let head = ledger.head()?.seq;
+    let rules = rule_set(a.rules.as_deref(), on, &book_at(&ledger, head)?)?;
+    let inputs = read_inputs(&a.with)?;
     check_range(on, &ledger.enterprise_records(&uscc, head)?)?;
     let w = appeal::what_if(&ledger, &uscc, &inputs, on, &rules, now())?;
     let text = match a.format {
@@ -139,7 +145,7 @@ pub fn dossier(dir: &Path, a: DossierArgs) -> CliResult {
     let head = ledger.head()?.seq;
     let records = ledger.enterprise_records(&uscc, head)?;
     check_range(as_of, &records)?;
-    let d = appeal::dossier(&records, &uscc, &shipped()?, as_of, head)?;
+    let d = appeal::dossier(&records, &uscc, &book_at(&ledger, head)?, as_of, head)?;
     let text = match a.format {
         Format::Json => json(&d)?,
         Format::Table => render::dossier(&d),

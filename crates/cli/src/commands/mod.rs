@@ -6,8 +6,9 @@ mod grade;
 mod fresh;
 mod import;
 mod migrate;
+mod rules_adopt;
 
-use crate::args::{Cli, Command, Question, ReportFormat, RulesArgs, VerifyArgs};
+use crate::args::{Cli, Command, Question, ReportFormat, RulesAction, RulesArgs, VerifyArgs};
 use crate::error::{CliError, CliResult};
 use model::{ChinaDate, Seq, Timestamp};
 use rules::{RuleBook, RuleSet};
@@ -34,7 +35,10 @@ pub fn run(cli: Cli) -> CliResult {
         },
         Command::Export(a) => archive::export(&dir, a),
         Command::Restore(a) => archive::restore(&dir, a),
-        Command::Rules(a) => list_rules(a),
+        Command::Rules(a) => match a.action {
+            Some(RulesAction::Adopt(adopt)) => rules_adopt::run(&dir, adopt),
+            None => list_rules(&dir, a),
+        },
         Command::Migrate(a) => migrate::run(a),
     }
 }
@@ -73,29 +77,45 @@ fn verify(dir: &Path, a: VerifyArgs) -> CliResult {
 }
 
 /// `rules`: the shipped rule sets (README "rules --format json").
-fn list_rules(a: RulesArgs) -> CliResult {
-    let book = shipped()?;
+fn list_rules(dir: &Path, a: RulesArgs) -> CliResult {
+    let book = if Ledger::exists(dir) {
+        let ledger = Ledger::open(dir)?;
+        book_at(&ledger, ledger.head()?.seq)?
+    } else {
+        shipped()?
+    };
     match a.format {
         ReportFormat::Table => {
             for s in book.sets() {
                 let to = s.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "open".into());
                 println!("{:<14} {} .. {:<10}  sha256 {}  {}", s.id, s.effective_from, to, s.sha256, s.title);
             }
+            for ad in book.adoptions() {
+                let s = &ad.set;
+                let to = s.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "open".into());
+                let replaces = ad.replaces.as_ref().map(|r| format!(", replaces {r}")).unwrap_or_default();
+                println!("{:<14} {} .. {:<10}  sha256 {}  {}  (adopted at seq {}, {}{replaces})", s.id, s.effective_from, to, s.sha256, s.title, ad.seq, ad.reference);
+            }
         }
         ReportFormat::Json => {
-            let sets: Vec<serde_json::Value> = book
-                .sets()
-                .iter()
-                .map(|s| {
-                    serde_json::json!({
-                        "id": s.id,
-                        "title": s.title,
-                        "effective_from": s.effective_from.to_string(),
-                        "effective_to": s.effective_to.map(|d| d.to_string()),
-                        "sha256": s.sha256,
-                    })
+            let set = |s: &RuleSet, source: &str| {
+                serde_json::json!({
+                    "id": s.id,
+                    "title": s.title,
+                    "effective_from": s.effective_from.to_string(),
+                    "effective_to": s.effective_to.map(|d| d.to_string()),
+                    "sha256": s.sha256,
+                    "source": source,
                 })
-                .collect();
+            };
+            let mut sets: Vec<serde_json::Value> = book.sets().iter().map(|s| set(s, "shipped")).collect();
+            for ad in book.adoptions() {
+                let mut v = set(&ad.set, "adopted");
+                v["seq"] = ad.seq.into();
+                v["ref"] = ad.reference.clone().into();
+                v["replaces"] = ad.replaces.clone().into();
+                sets.push(v);
+            }
             println!("{}", serde_json::Value::Array(sets));
         }
     }
@@ -187,7 +207,7 @@ pub struct Resolved {
 pub fn resolve_question(q: &Question, ledger: &Ledger) -> CliResult<Resolved> {
     let on = parse_date("--on", &q.on)?;
     let known_at = known_at(q.known_at_seq, q.known_at.as_deref(), ledger)?;
-    let rules = rule_set(q.rules.as_deref(), on)?;
+    let rules = rule_set(q.rules.as_deref(), on, &book_at(ledger, known_at)?)?;
     Ok(Resolved { on, known_at, rules })
 }
 
@@ -205,12 +225,18 @@ pub fn known_at(seq: Option<u64>, time: Option<&str>, ledger: &Ledger) -> CliRes
     }
 }
 
-/// A shipped rule set by id, a rule-set file, or the set in force on V.
-pub fn rule_set(arg: Option<&str>, on: ChinaDate) -> CliResult<RuleSet> {
-    let book = shipped()?;
+/// The rule sets a question at K may use: the shipped ones and the
+/// adoptions known at K (issue 8).
+pub fn book_at(ledger: &Ledger, k: Seq) -> CliResult<RuleBook> {
+    Ok(ingest::book_at(ledger, k)?)
+}
+
+/// A rule set by id (shipped or adopted in `book`), a rule-set file, or
+/// the set in force on V.
+pub fn rule_set(arg: Option<&str>, on: ChinaDate, book: &RuleBook) -> CliResult<RuleSet> {
     match arg {
         None => book.in_force(on).cloned().ok_or_else(|| CliError::Failed("no rule set is installed".into())),
-        Some(r) if r.ends_with(".toml") || Path::new(r).is_file() => rule_file(r, &book),
+        Some(r) if r.ends_with(".toml") || Path::new(r).is_file() => rule_file(r, book),
         Some(id) => Ok(book.by_id(id)?.clone()),
     }
 }
@@ -222,9 +248,11 @@ pub fn rule_file(path: &str, shipped: &RuleBook) -> CliResult<RuleSet> {
     // The shell reads the file; the rules crate only parses bytes (no I/O).
     let bytes = std::fs::read(path).map_err(|e| rules::RulesError::Io { path: path.to_string(), message: e.to_string() })?;
     let set = RuleSet::parse(path, &bytes)?;
-    if let Some(s) = shipped.sets().iter().find(|s| s.id.eq_ignore_ascii_case(&set.id) && s.sha256 != set.sha256) {
+    let clash = |s: &&RuleSet| s.id.eq_ignore_ascii_case(&set.id) && s.sha256 != set.sha256;
+    let taken = shipped.sets().iter().find(clash).map(|s| ("shipped", s)).or_else(|| shipped.adoptions().iter().map(|a| &a.set).find(clash).map(|s| ("adopted", s)));
+    if let Some((whose, s)) = taken {
         return Err(CliError::Rejected(format!(
-            "{path}: rule set id {:?} is the shipped set {:?}'s id, but the file's sha256 {} differs from the shipped {}; give the changed rules an id of their own",
+            "{path}: rule set id {:?} is the {whose} set {:?}'s id, but the file's sha256 {} differs from the {whose} {}; give the changed rules an id of their own",
             set.id, s.id, set.sha256, s.sha256
         )));
     }

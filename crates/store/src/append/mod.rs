@@ -15,6 +15,7 @@ mod runs;
 use crate::index::{duplicate_slot, ref_slot, Slot};
 use crate::keys::{self, chunk_key};
 use crate::{BackendError, Head, Ledger, StoreError};
+use model::fact::Kind;
 use model::{Fact, Record, Seq, Sealed, Timestamp};
 use pending::PendingEnterprises;
 use std::cell::{Cell, RefCell};
@@ -47,6 +48,8 @@ pub struct Appender<'l> {
     index_entries: usize,
     /// The enterprise index entries, held until the commit (see `pending`).
     enterprises: PendingEnterprises,
+    /// Pending rule-set adoptions (few: held whole until the commit).
+    adoptions: Vec<Seq>,
     refs: HashMap<u16, Vec<(u64, Seq)>>,
     duplicates: HashMap<u16, Vec<(u64, Seq)>>,
     held_entries: usize,
@@ -94,6 +97,7 @@ impl Ledger {
             spill_records,
             index_entries,
             enterprises: PendingEnterprises::default(),
+            adoptions: Vec::new(),
             refs: HashMap::new(),
             duplicates: HashMap::new(),
             held_entries: 0,
@@ -174,7 +178,13 @@ impl<'l> Appender<'l> {
 
     fn hold(&mut self, rec: Record, env: Vec<u8>) -> Result<(), StoreError> {
         let seq = rec.seq;
-        self.enterprises.push(rec.fact.enterprise)?;
+        if rec.fact.kind() == Kind::RuleSetAdopted {
+            // Ledger-wide: in no enterprise's file (docs/FORMAT.md, `A`).
+            self.enterprises.skip()?;
+            self.adoptions.push(seq);
+        } else {
+            self.enterprises.push(rec.fact.enterprise)?;
+        }
         let r = ref_slot(&rec.fact.reference);
         self.refs.entry(r.bucket).or_default().push((r.hash, seq));
         let d = self.remembered_duplicate_slot(&rec.fact).unwrap_or_else(|| duplicate_slot(&rec.fact));

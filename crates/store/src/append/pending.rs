@@ -24,6 +24,14 @@ impl PendingEnterprises {
         Ok(())
     }
 
+    /// Records that the next pending record belongs to no enterprise (a
+    /// rule-set adoption, listed under `keys::ADOPTIONS` instead).
+    pub(super) fn skip(&mut self) -> Result<(), StoreError> {
+        u32::try_from(self.prev.len() + 1).map_err(|_| StoreError::Inconsistent("one append holds at most 2^32 - 1 records".into()))?;
+        self.prev.push(0);
+        Ok(())
+    }
+
     /// The pending seqs of `uscc`, ascending (`committed` is the head the append started from).
     pub(super) fn seqs(&self, uscc: &Uscc, committed: Seq) -> Vec<Seq> {
         let mut out = Vec::new();

@@ -36,6 +36,12 @@ impl Appender<'_> {
     pub(super) fn write_indexes(&mut self) -> Result<(), StoreError> {
         let ledger = self.ledger;
         let mut out = Batches::appending(ledger, self.pending() as usize);
+        if !self.adoptions.is_empty() {
+            let mut seqs = ledger.adoption_seqs()?;
+            seqs.retain(|s| *s <= self.committed.seq);
+            seqs.append(&mut self.adoptions);
+            out.insert(keys::ADOPTIONS, encode_seq_list(&seqs))?;
+        }
         for (uscc, new) in self.enterprises.sorted(self.committed.seq) {
             let mut seqs = ledger.enterprise_seqs(&uscc)?;
             // What an earlier, abandoned append left is gone (recovery), but
