@@ -26,13 +26,7 @@ const E: &str = "91660800000007919G";
 /// One enterprise with a ¥120,000 fine in 2025 (grade C), issued for 2025.
 fn issued() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let t = "\"recorded_at\":\"2025-06-03T09:00:00+08:00\"";
-    let facts = format!(
-        "{{\"kind\":\"enterprise_registered\",\"ref\":\"REG-1\",\"enterprise\":\"{E}\",\"occurred_on\":\"2020-01-10\",\"name\":\"企业1\",\"division\":\"08\",\"scale\":\"large\",{t}}}\n\
-         {{\"kind\":\"licence_granted\",\"ref\":\"LIC-1\",\"enterprise\":\"{E}\",\"occurred_on\":\"2020-02-01\",\"licence_no\":\"XK16-205-00001\",\"product\":\"胶合板\",\"category\":\"人造板\",\"valid_from\":\"2020-02-01\",\"valid_to\":\"2029-01-31\",{t}}}\n\
-         {{\"kind\":\"self_inspection_report\",\"ref\":\"SIR-1\",\"enterprise\":\"{E}\",\"occurred_on\":\"2025-05-20\",\"year\":2024,\"filed_on\":\"2025-05-20\",{t}}}\n\
-         {{\"kind\":\"administrative_penalty\",\"ref\":\"PEN-1\",\"enterprise\":\"{E}\",\"occurred_on\":\"2025-06-01\",\"procedure\":\"ordinary\",\"measures\":[{{\"type\":\"fine\",\"amount_yuan\":120000}}],{t}}}\n"
-    );
+    let facts = fined_enterprise(E);
     let f = write(dir.path(), "facts.jsonl", &facts);
     let l = dir.path().join("ledger");
     ok(run(&l, &["import", f.to_str().unwrap()]));

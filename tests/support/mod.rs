@@ -94,3 +94,16 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// One enterprise `e` registered in 2020, licensed, its 2024 self-inspection
+/// filed, and a ¥120,000 fine on 2025-06-01 (grade C, score 90.0 under the
+/// shipped revised set on 2025-12-31), all recorded 2025-06-03.
+pub fn fined_enterprise(e: &str) -> String {
+    let t = "\"recorded_at\":\"2025-06-03T09:00:00+08:00\"";
+    format!(
+        "{{\"kind\":\"enterprise_registered\",\"ref\":\"REG-1\",\"enterprise\":\"{e}\",\"occurred_on\":\"2020-01-10\",\"name\":\"企业1\",\"division\":\"08\",\"scale\":\"large\",{t}}}\n\
+         {{\"kind\":\"licence_granted\",\"ref\":\"LIC-1\",\"enterprise\":\"{e}\",\"occurred_on\":\"2020-02-01\",\"licence_no\":\"XK16-205-00001\",\"product\":\"胶合板\",\"category\":\"人造板\",\"valid_from\":\"2020-02-01\",\"valid_to\":\"2029-01-31\",{t}}}\n\
+         {{\"kind\":\"self_inspection_report\",\"ref\":\"SIR-1\",\"enterprise\":\"{e}\",\"occurred_on\":\"2025-05-20\",\"year\":2024,\"filed_on\":\"2025-05-20\",{t}}}\n\
+         {{\"kind\":\"administrative_penalty\",\"ref\":\"PEN-1\",\"enterprise\":\"{e}\",\"occurred_on\":\"2025-06-01\",\"procedure\":\"ordinary\",\"measures\":[{{\"type\":\"fine\",\"amount_yuan\":120000}}],{t}}}\n"
+    )
+}
