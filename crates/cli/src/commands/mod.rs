@@ -6,8 +6,9 @@ mod grade;
 mod fresh;
 mod import;
 mod migrate;
+mod rule_sets;
 
-use crate::args::{Cli, Command, Question, ReportFormat, RulesArgs, VerifyArgs};
+use crate::args::{Cli, Command, Question, ReportFormat, VerifyArgs};
 use crate::error::{CliError, CliResult};
 use model::{ChinaDate, Seq, Timestamp};
 use rules::{RuleBook, RuleSet};
@@ -34,7 +35,7 @@ pub fn run(cli: Cli) -> CliResult {
         },
         Command::Export(a) => archive::export(&dir, a),
         Command::Restore(a) => archive::restore(&dir, a),
-        Command::Rules(a) => list_rules(a),
+        Command::Rules(a) => rule_sets::run(a),
         Command::Migrate(a) => migrate::run(a),
     }
 }
@@ -70,36 +71,6 @@ fn verify(dir: &Path, a: VerifyArgs) -> CliResult {
             Err(e)
         }
     }
-}
-
-/// `rules`: the shipped rule sets (README "rules --format json").
-fn list_rules(a: RulesArgs) -> CliResult {
-    let book = shipped()?;
-    match a.format {
-        ReportFormat::Table => {
-            for s in book.sets() {
-                let to = s.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "open".into());
-                println!("{:<14} {} .. {:<10}  sha256 {}  {}", s.id, s.effective_from, to, s.sha256, s.title);
-            }
-        }
-        ReportFormat::Json => {
-            let sets: Vec<serde_json::Value> = book
-                .sets()
-                .iter()
-                .map(|s| {
-                    serde_json::json!({
-                        "id": s.id,
-                        "title": s.title,
-                        "effective_from": s.effective_from.to_string(),
-                        "effective_to": s.effective_to.map(|d| d.to_string()),
-                        "sha256": s.sha256,
-                    })
-                })
-                .collect();
-            println!("{}", serde_json::Value::Array(sets));
-        }
-    }
-    Ok(())
 }
 
 fn hex(b: &[u8]) -> String {
@@ -210,25 +181,34 @@ pub fn rule_set(arg: Option<&str>, on: ChinaDate) -> CliResult<RuleSet> {
     let book = shipped()?;
     match arg {
         None => book.in_force(on).cloned().ok_or_else(|| CliError::Failed("no rule set is installed".into())),
-        Some(r) if r.ends_with(".toml") || Path::new(r).is_file() => rule_file(r, &book),
-        Some(id) => Ok(book.by_id(id)?.clone()),
+        Some(r) => named_rule_set(r, &book),
     }
 }
 
-/// Loads a rule-set file. A rule set is identified by id and SHA-256
-/// together: a file that reuses a shipped set's id with other bytes is
-/// refused, so that no decision can name an id whose meaning is ambiguous.
+/// `ID|FILE`: a file when it ends in `.toml` or is one, else an installed
+/// id (an unknown id is refused, naming the installed ones).
+pub fn named_rule_set(arg: &str, book: &RuleBook) -> CliResult<RuleSet> {
+    if arg.ends_with(".toml") || Path::new(arg).is_file() {
+        rule_file(arg, book)
+    } else {
+        Ok(book.by_id(arg)?.clone())
+    }
+}
+
+/// Loads a rule-set file with the checker of `rules check`: a file with any
+/// problem is refused, every problem listed with its line (exit 2). A rule
+/// set is identified by id and SHA-256 together: a file that reuses a
+/// shipped set's id with other bytes is refused, so that no decision can
+/// name an id whose meaning is ambiguous.
 pub fn rule_file(path: &str, shipped: &RuleBook) -> CliResult<RuleSet> {
     // The shell reads the file; the rules crate only parses bytes (no I/O).
-    let bytes = std::fs::read(path).map_err(|e| rules::RulesError::Io { path: path.to_string(), message: e.to_string() })?;
-    let set = RuleSet::parse(path, &bytes)?;
-    if let Some(s) = shipped.sets().iter().find(|s| s.id.eq_ignore_ascii_case(&set.id) && s.sha256 != set.sha256) {
-        return Err(CliError::Rejected(format!(
-            "{path}: rule set id {:?} is the shipped set {:?}'s id, but the file's sha256 {} differs from the shipped {}; give the changed rules an id of their own",
-            set.id, s.id, set.sha256, s.sha256
-        )));
-    }
-    Ok(set)
+    let bytes = read_rule_file(path)?;
+    Ok(shipped.load(path, &bytes)?)
+}
+
+/// A rule-set file's bytes; unreadable: exit 2.
+pub fn read_rule_file(path: &str) -> CliResult<Vec<u8>> {
+    std::fs::read(path).map_err(|e| rules::RulesError::Io { path: path.to_string(), message: e.to_string() }.into())
 }
 
 /// JSON Lines inputs (`-` = stdin) for import and what-if, read line by
