@@ -50,7 +50,7 @@ pub enum Command {
     Export(ExportArgs),
     /// Rebuild a new ledger from an archive, verified whole first, ending at the same head hash.
     Restore(RestoreArgs),
-    /// List the shipped rule sets with their effective dates and SHA-256.
+    /// Rule sets: list the shipped ones (the default), or check, show or diff rule-set files (docs/RULES.md).
     Rules(RulesArgs),
     /// Convert a ledger written by credit-ledger 0.2 or earlier (storage layout 1) into a new directory in today's layout, record for record.
     Migrate(MigrateArgs),
@@ -153,18 +153,51 @@ pub struct MigrateArgs {
 
 #[derive(Args, Debug)]
 pub struct RulesArgs {
+    /// What to do with rule sets [default: list].
     #[command(subcommand)]
-    pub action: Option<RulesAction>,
-    /// Output format (json: README "rules --format json").
-    #[arg(long, value_enum, default_value = "table")]
+    pub command: Option<RulesCommand>,
+    /// Output format (json: README "Rule-set tools").
+    #[arg(long, value_enum, default_value = "table", global = true)]
     pub format: ReportFormat,
 }
 
-/// `rules` subcommands; without one, the rule sets are listed.
+/// The `rules` subcommands. Bare `rules` is `rules list`.
 #[derive(Subcommand, Debug)]
-pub enum RulesAction {
-    /// Record a validated rule-set file in the ledger as adopted, with the dates it is in force (issue 8).
+pub enum RulesCommand {
+    /// List the shipped rule sets, and those adopted in the ledger, with their effective dates and SHA-256.
+    List,
+    /// Check a rule-set file: every problem with its line and key (exit 2), or ok with its id and SHA-256.
+    Check(RulesCheckArgs),
+    /// Print every clause of a rule set.
+    Show(RulesShowArgs),
+    /// Clause by clause, what changed from rule set A to rule set B.
+    Diff(RulesDiffArgs),
+    /// Record a validated rule-set file in the ledger as adopted, with the dates it is in force.
     Adopt(AdoptArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RulesCheckArgs {
+    /// The rule-set file (TOML, docs/RULES.md).
+    #[arg(value_name = "FILE")]
+    pub file: String,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesShowArgs {
+    /// A shipped rule-set id (xpcc-trial, xpcc-revised) or a rule-set file.
+    #[arg(value_name = "ID|FILE")]
+    pub rules: String,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesDiffArgs {
+    /// The rule set changed from: a shipped id or a file.
+    #[arg(value_name = "A")]
+    pub a: String,
+    /// The rule set changed to: a shipped id or a file.
+    #[arg(value_name = "B")]
+    pub b: String,
 }
 
 #[derive(Args, Debug)]
@@ -186,8 +219,6 @@ pub struct AdoptArgs {
     /// Document number of the adoption act [default: RULES-<id>-<effective-from>].
     #[arg(long = "ref", value_name = "REF")]
     pub reference: Option<String>,
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: ReportFormat,
 }
 
 #[derive(Args, Debug)]

@@ -4,14 +4,45 @@
 //! code: the grading crate reads every point, cap, threshold and period here.
 
 mod adopted;
+mod check;
+mod clause;
+mod diff;
 mod file;
+mod reader;
+mod schema;
 mod select;
 
-pub use file::{Dimension, Grades, ProductRisk, RiskClass, RuleSet, RulesError, Scope, AnnualRun};
 pub use adopted::{Adoption, AdoptionError};
+pub use clause::{Clauses, Leaf, Node};
+pub use diff::{diff, Change};
+pub use file::{AnnualRun, Dimension, Grades, ProductRisk, RiskClass, RuleSet, RulesError, Scope};
 pub use select::{shipped, RuleBook};
 
 use std::fmt;
+
+/// One problem of a rule-set file: where it is and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// 1-based line of the file.
+    pub line: u32,
+    /// Key path, e.g. `dimensions[2].points.sampling_failed`,
+    /// `grades.a_conditions[3]`; empty when the problem is the file's
+    /// (not UTF-8, not TOML).
+    pub key: String,
+    /// What is wrong, one sentence.
+    pub message: String,
+}
+
+impl Problem {
+    /// `origin:line: key: message`, the form of compiler messages.
+    pub fn located(&self, origin: &str) -> String {
+        if self.key.is_empty() {
+            format!("{origin}:{}: {}", self.line, self.message)
+        } else {
+            format!("{origin}:{}: {}: {}", self.line, self.key, self.message)
+        }
+    }
+}
 
 /// A deduction rule: a pattern of facts the grading recognises, whose points
 /// come from the rule set (a key of a dimension's `points` table).
@@ -49,6 +80,7 @@ pub enum Deduction {
 }
 
 impl Deduction {
+    /// Every deduction rule, in the order of docs/RULES.md.
     pub const ALL: &'static [Deduction] = &[
         Deduction::ScaleLarge,
         Deduction::ScaleMedium,
@@ -117,6 +149,7 @@ impl Deduction {
         }
     }
 
+    /// The rule of a rule-set file's key, if it names one.
     pub fn from_key(k: &str) -> Option<Deduction> {
         Deduction::ALL.iter().copied().find(|d| d.key() == k)
     }
@@ -128,6 +161,9 @@ impl fmt::Display for Deduction {
     }
 }
 
+/// Dimension ids a rule set may use: the report ids of CONTRACT.md §4.
+pub const DIMENSIONS: &[&str] =
+    &["enterprise_type", "quality_risk", "licensing", "sampling", "inspection", "penalty", "complaints", "public_opinion", "industry"];
 /// Condition ids of Art. 11 (A1–A9) and Art. 12 (B1–B5).
 pub const CONDITIONS: &[&str] = &["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "B1", "B2", "B3", "B4", "B5"];
 /// Trigger ids of the reference D rule (D1–D6).

@@ -6,9 +6,10 @@ mod grade;
 mod fresh;
 mod import;
 mod migrate;
+mod rule_sets;
 mod rules_adopt;
 
-use crate::args::{Cli, Command, Question, ReportFormat, RulesAction, RulesArgs, VerifyArgs};
+use crate::args::{Cli, Command, Question, ReportFormat, VerifyArgs};
 use crate::error::{CliError, CliResult};
 use model::{ChinaDate, Seq, Timestamp};
 use rules::{RuleBook, RuleSet};
@@ -35,10 +36,7 @@ pub fn run(cli: Cli) -> CliResult {
         },
         Command::Export(a) => archive::export(&dir, a),
         Command::Restore(a) => archive::restore(&dir, a),
-        Command::Rules(a) => match a.action {
-            Some(RulesAction::Adopt(adopt)) => rules_adopt::run(&dir, adopt),
-            None => list_rules(&dir, a),
-        },
+        Command::Rules(a) => rule_sets::run(&dir, a),
         Command::Migrate(a) => migrate::run(a),
     }
 }
@@ -74,52 +72,6 @@ fn verify(dir: &Path, a: VerifyArgs) -> CliResult {
             Err(e)
         }
     }
-}
-
-/// `rules`: the shipped rule sets (README "rules --format json").
-fn list_rules(dir: &Path, a: RulesArgs) -> CliResult {
-    let book = if Ledger::exists(dir) {
-        let ledger = Ledger::open(dir)?;
-        book_at(&ledger, ledger.head()?.seq)?
-    } else {
-        shipped()?
-    };
-    match a.format {
-        ReportFormat::Table => {
-            for s in book.sets() {
-                let to = s.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "open".into());
-                println!("{:<14} {} .. {:<10}  sha256 {}  {}", s.id, s.effective_from, to, s.sha256, s.title);
-            }
-            for ad in book.adoptions() {
-                let s = &ad.set;
-                let to = s.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "open".into());
-                let replaces = ad.replaces.as_ref().map(|r| format!(", replaces {r}")).unwrap_or_default();
-                println!("{:<14} {} .. {:<10}  sha256 {}  {}  (adopted at seq {}, {}{replaces})", s.id, s.effective_from, to, s.sha256, s.title, ad.seq, ad.reference);
-            }
-        }
-        ReportFormat::Json => {
-            let set = |s: &RuleSet, source: &str| {
-                serde_json::json!({
-                    "id": s.id,
-                    "title": s.title,
-                    "effective_from": s.effective_from.to_string(),
-                    "effective_to": s.effective_to.map(|d| d.to_string()),
-                    "sha256": s.sha256,
-                    "source": source,
-                })
-            };
-            let mut sets: Vec<serde_json::Value> = book.sets().iter().map(|s| set(s, "shipped")).collect();
-            for ad in book.adoptions() {
-                let mut v = set(&ad.set, "adopted");
-                v["seq"] = ad.seq.into();
-                v["ref"] = ad.reference.clone().into();
-                v["replaces"] = ad.replaces.clone().into();
-                sets.push(v);
-            }
-            println!("{}", serde_json::Value::Array(sets));
-        }
-    }
-    Ok(())
 }
 
 fn hex(b: &[u8]) -> String {
@@ -236,27 +188,34 @@ pub fn book_at(ledger: &Ledger, k: Seq) -> CliResult<RuleBook> {
 pub fn rule_set(arg: Option<&str>, on: ChinaDate, book: &RuleBook) -> CliResult<RuleSet> {
     match arg {
         None => book.in_force(on).cloned().ok_or_else(|| CliError::Failed("no rule set is installed".into())),
-        Some(r) if r.ends_with(".toml") || Path::new(r).is_file() => rule_file(r, book),
-        Some(id) => Ok(book.by_id(id)?.clone()),
+        Some(r) => named_rule_set(r, book),
     }
 }
 
-/// Loads a rule-set file. A rule set is identified by id and SHA-256
-/// together: a file that reuses a shipped set's id with other bytes is
-/// refused, so that no decision can name an id whose meaning is ambiguous.
+/// `ID|FILE`: a file when it ends in `.toml` or is one, else an installed
+/// id (an unknown id is refused, naming the installed ones).
+pub fn named_rule_set(arg: &str, book: &RuleBook) -> CliResult<RuleSet> {
+    if arg.ends_with(".toml") || Path::new(arg).is_file() {
+        rule_file(arg, book)
+    } else {
+        Ok(book.by_id(arg)?.clone())
+    }
+}
+
+/// Loads a rule-set file with the checker of `rules check`: a file with any
+/// problem is refused, every problem listed with its line (exit 2). A rule
+/// set is identified by id and SHA-256 together: a file that reuses a
+/// shipped or adopted set's id with other bytes is refused, so that no decision can
+/// name an id whose meaning is ambiguous.
 pub fn rule_file(path: &str, shipped: &RuleBook) -> CliResult<RuleSet> {
     // The shell reads the file; the rules crate only parses bytes (no I/O).
-    let bytes = std::fs::read(path).map_err(|e| rules::RulesError::Io { path: path.to_string(), message: e.to_string() })?;
-    let set = RuleSet::parse(path, &bytes)?;
-    let clash = |s: &&RuleSet| s.id.eq_ignore_ascii_case(&set.id) && s.sha256 != set.sha256;
-    let taken = shipped.sets().iter().find(clash).map(|s| ("shipped", s)).or_else(|| shipped.adoptions().iter().map(|a| &a.set).find(clash).map(|s| ("adopted", s)));
-    if let Some((whose, s)) = taken {
-        return Err(CliError::Rejected(format!(
-            "{path}: rule set id {:?} is the {whose} set {:?}'s id, but the file's sha256 {} differs from the {whose} {}; give the changed rules an id of their own",
-            set.id, s.id, set.sha256, s.sha256
-        )));
-    }
-    Ok(set)
+    let bytes = read_rule_file(path)?;
+    Ok(shipped.load(path, &bytes)?)
+}
+
+/// A rule-set file's bytes; unreadable: exit 2.
+pub fn read_rule_file(path: &str) -> CliResult<Vec<u8>> {
+    std::fs::read(path).map_err(|e| rules::RulesError::Io { path: path.to_string(), message: e.to_string() }.into())
 }
 
 /// JSON Lines inputs (`-` = stdin) for import and what-if, read line by

@@ -6,7 +6,7 @@ use crate::args::{AdoptArgs, ReportFormat};
 use crate::error::{CliError, CliResult};
 use std::path::Path;
 
-pub fn run(dir: &Path, a: AdoptArgs) -> CliResult {
+pub fn run(dir: &Path, a: AdoptArgs, format: ReportFormat) -> CliResult {
     let effective_from = parse_date("--effective-from", &a.effective_from)?;
     let effective_to = a.effective_to.as_deref().map(|d| parse_date("--effective-to", d)).transpose()?;
     let authority = model::Uscc::parse(&a.authority).map_err(|e| CliError::Rejected(format!("--authority {:?}: {e}", a.authority)))?;
@@ -20,7 +20,7 @@ pub fn run(dir: &Path, a: AdoptArgs) -> CliResult {
         return Err(CliError::Failed("the adoption was recorded as another kind".into()));
     };
     let to = b.effective_to.map(|d| d.to_string());
-    match a.format {
+    match format {
         ReportFormat::Json => println!(
             "{}",
             serde_json::json!({

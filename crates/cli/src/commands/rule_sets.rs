@@ -1,0 +1,129 @@
+//! `rules [list]`, `rules check`, `rules show`, `rules diff` (docs/RULES.md
+//! "Rule-set tools"), and `rules adopt` (`rules_adopt`). The rules crate
+//! validates and compares; this shell reads the files and prints. Where
+//! `--ledger` holds a ledger, its adopted sets count as installed ones.
+
+use super::{book_at, named_rule_set, read_rule_file, shipped};
+use crate::args::{ReportFormat, RulesArgs, RulesCommand};
+use crate::error::{CliError, CliResult};
+use crate::render_rules;
+use rules::{RuleBook, RuleSet, RulesError};
+use std::path::Path;
+use store::Ledger;
+use serde_json::json;
+
+/// Runs a `rules` subcommand; bare `rules` lists.
+pub fn run(dir: &Path, a: RulesArgs) -> CliResult {
+    match a.command.unwrap_or(RulesCommand::List) {
+        RulesCommand::List => list(&book(dir)?, a.format),
+        RulesCommand::Check(c) => check(&book(dir)?, &c.file, a.format),
+        RulesCommand::Show(s) => show(&book(dir)?, &s.rules, a.format),
+        RulesCommand::Diff(d) => diff(&book(dir)?, &d.a, &d.b, a.format),
+        RulesCommand::Adopt(adopt) => super::rules_adopt::run(dir, adopt, a.format),
+    }
+}
+
+/// The shipped sets, plus the adoptions of the ledger at `dir` if there is one.
+fn book(dir: &Path) -> CliResult<RuleBook> {
+    if Ledger::exists(dir) {
+        let ledger = Ledger::open(dir)?;
+        book_at(&ledger, ledger.head()?.seq)
+    } else {
+        shipped()
+    }
+}
+
+/// `rules list`: the shipped rule sets, then those adopted in the ledger
+/// (README "rules --format json").
+fn list(book: &RuleBook, format: ReportFormat) -> CliResult {
+    match format {
+        ReportFormat::Table => {
+            for s in book.sets() {
+                let to = s.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "open".into());
+                println!("{:<14} {} .. {:<10}  sha256 {}  {}", s.id, s.effective_from, to, s.sha256, s.title);
+            }
+            for ad in book.adoptions() {
+                let s = &ad.set;
+                let to = s.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "open".into());
+                let replaces = ad.replaces.as_ref().map(|r| format!(", replaces {r}")).unwrap_or_default();
+                println!("{:<14} {} .. {:<10}  sha256 {}  {}  (adopted at seq {}, {}{replaces})", s.id, s.effective_from, to, s.sha256, s.title, ad.seq, ad.reference);
+            }
+        }
+        ReportFormat::Json => {
+            let set = |s: &RuleSet, source: &str| {
+                json!({
+                    "id": s.id,
+                    "title": s.title,
+                    "effective_from": s.effective_from.to_string(),
+                    "effective_to": s.effective_to.map(|d| d.to_string()),
+                    "sha256": s.sha256,
+                    "source": source,
+                })
+            };
+            let mut sets: Vec<serde_json::Value> = book.sets().iter().map(|s| set(s, "shipped")).collect();
+            for ad in book.adoptions() {
+                let mut v = set(&ad.set, "adopted");
+                v["seq"] = ad.seq.into();
+                v["ref"] = ad.reference.clone().into();
+                v["replaces"] = ad.replaces.clone().into();
+                sets.push(v);
+            }
+            println!("{}", serde_json::Value::Array(sets));
+        }
+    }
+    Ok(())
+}
+
+/// `rules check FILE`: exit 0 with one "ok" line naming id and SHA-256, or
+/// exit 2 with every problem (stderr, one a line; or the JSON document).
+/// Accepts exactly the files `--rules FILE` accepts.
+fn check(book: &RuleBook, file: &str, format: ReportFormat) -> CliResult {
+    let bytes = read_rule_file(file)?;
+    match (book.load(file, &bytes), format) {
+        (Ok(set), ReportFormat::Table) => {
+            println!("ok: {file} is rule set {} (sha256 {})", set.id, set.sha256);
+            Ok(())
+        }
+        (Ok(set), ReportFormat::Json) => {
+            println!("{}", json!({"file": file, "ok": true, "id": set.id, "sha256": set.sha256, "problems": []}));
+            Ok(())
+        }
+        (Err(RulesError::Problems { problems, .. }), ReportFormat::Json) => {
+            println!("{}", json!({"file": file, "ok": false, "id": null, "sha256": null, "problems": problems}));
+            let n = problems.len();
+            Err(CliError::Rejected(format!("rule set {file} is refused: {n} problem{}, listed on stdout", if n == 1 { "" } else { "s" })))
+        }
+        (Err(e), _) => Err(e.into()),
+    }
+}
+
+/// `rules show ID|FILE`: every clause, as a table or one JSON object (the
+/// file's keys, plus `sha256`).
+fn show(book: &RuleBook, arg: &str, format: ReportFormat) -> CliResult {
+    let set = named_rule_set(arg, book)?;
+    match format {
+        ReportFormat::Table => print!("{}", render_rules::show(&set)),
+        ReportFormat::Json => {
+            let mut j = serde_json::to_value(&set.clauses).map_err(|e| CliError::Failed(format!("cannot render json: {e}")))?;
+            if let Some(o) = j.as_object_mut() {
+                o.insert("sha256".into(), set.sha256.clone().into());
+            }
+            println!("{j}");
+        }
+    }
+    Ok(())
+}
+
+/// `rules diff A B`: clause by clause, A → B; exit 0 whether or not they differ.
+fn diff(book: &RuleBook, a: &str, b: &str, format: ReportFormat) -> CliResult {
+    let (a, b) = (named_rule_set(a, book)?, named_rule_set(b, book)?);
+    let changes = rules::diff(&a.clauses, &b.clauses);
+    match format {
+        ReportFormat::Table => print!("{}", render_rules::diff(&a, &b, &changes)),
+        ReportFormat::Json => {
+            let side = |s: &rules::RuleSet| json!({"id": s.id, "sha256": s.sha256});
+            println!("{}", json!({"a": side(&a), "b": side(&b), "identical": changes.is_empty(), "changes": changes}));
+        }
+    }
+    Ok(())
+}
