@@ -8,6 +8,7 @@ mod commands;
 mod error;
 mod render;
 mod render_appeal;
+mod render_replay;
 
 use clap::Parser;
 use std::process::ExitCode;

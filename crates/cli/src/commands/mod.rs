@@ -6,6 +6,8 @@ mod grade;
 mod fresh;
 mod import;
 mod migrate;
+mod replay;
+mod walk;
 
 use crate::args::{Cli, Command, Question, ReportFormat, RulesArgs, VerifyArgs};
 use crate::error::{CliError, CliResult};
@@ -26,6 +28,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Issue(a) => appeal::issue(&dir, a),
         Command::Review(a) => appeal::review(&dir, a),
         Command::Diff(a) => appeal::diff(&dir, a),
+        Command::Replay(a) => replay::run(&dir, a),
         Command::WhatIf(a) => appeal::what_if(&dir, a),
         Command::Dossier(a) => appeal::dossier(&dir, a),
         Command::Verify(a) => match a.archive {
