@@ -204,7 +204,7 @@ fn by_rule(d: Option<&DimensionResult>) -> BTreeMap<&str, (usize, Points)> {
     m
 }
 
-/// A deduction rule's effect on one side: "2 × −10.0", "none (−10.0 each)",
+/// A deduction rule's effect on one side: "−10.0", "2 items, −20.0", "none (−10.0 each)",
 /// "not in this dimension".
 fn rule_text(rules: &RuleSet, dim: &str, rule: &str, got: Option<&(usize, Points)>) -> String {
     let each = rules
