@@ -40,6 +40,8 @@ pub enum Command {
     Review(ReviewArgs),
     /// Differences between two questions about one enterprise: two knowledge cuts, two rule sets or two dates.
     Diff(DiffArgs),
+    /// Every enterprise graded under two rule sets: the transition matrix and who moved, with the clauses responsible.
+    Replay(ReplayArgs),
     /// The grade as if the facts in FILE were appended now, without appending them.
     WhatIf(WhatIfArgs),
     /// The enterprise's whole file (一企一档): identity, licences, facts with their corrections, decisions, grade history.
@@ -265,6 +267,36 @@ pub struct DiffArgs {
     pub vs_on: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
+}
+
+/// `replay`: the same V under rule sets X and Y (README "Replay after a rule change").
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    /// Rule set X: a shipped id or a rule-set file (a draft need not be adopted).
+    #[arg(long, value_name = "ID|FILE")]
+    pub rules: String,
+    /// Rule set Y, compared with X: a shipped id or a rule-set file.
+    #[arg(long, value_name = "ID|FILE")]
+    pub vs_rules: String,
+    /// Evaluation date V (YYYY-MM-DD, China civil date).
+    #[arg(long, value_name = "V")]
+    pub on: String,
+    /// Knowledge cut K of both sides [default: the head].
+    #[arg(long, value_name = "K", conflicts_with = "official_run")]
+    pub known_at_seq: Option<u64>,
+    /// K of each side from its rule set's annual run: january_1 → the last seq recorded before
+    /// 1 January of year(V)+1, first_quarter → by 31 March of year(V)+1, 24:00 (China time).
+    #[arg(long)]
+    pub official_run: bool,
+    /// Only enterprises of this division (jurisdiction code in force on V, e.g. 08).
+    #[arg(long, value_name = "D")]
+    pub division: Option<String>,
+    /// Output format: table (default), csv (one row per enterprise that moved) or json.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

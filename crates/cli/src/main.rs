@@ -9,6 +9,7 @@ mod error;
 mod render;
 mod render_appeal;
 mod render_rules;
+mod render_replay;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -6,6 +6,7 @@ pub mod canonical;
 pub mod conditions;
 pub mod diff;
 pub mod facts;
+pub mod replay;
 pub mod report;
 pub mod resolve;
 pub mod score;

@@ -24,15 +24,11 @@ pub fn one(dir: &Path, a: GradeArgs) -> CliResult {
     Ok(())
 }
 
-/// Enterprises read ahead and graded together (on every core).
-const BATCH: usize = 256;
-
-/// `grade-all`: enterprises stream past in USCC order, one batch at a time:
-/// a reader thread walks the ledger (`Ledger::enterprises_stored`) while the
-/// batch before is decoded and graded in parallel, and rows are written as
-/// they are graded. Memory holds the walk's partitions in flight (see
-/// `store::stream`) and two batches of enterprises (the table, for people,
-/// keeps its rows).
+/// `grade-all`: enterprises stream past in USCC order, one batch at a time
+/// (`walk::each_batch`), each batch decoded and graded in parallel, and rows
+/// are written as they are graded. Memory holds the walk's partitions in
+/// flight (see `store::stream`) and two batches of enterprises (the table,
+/// for people, keeps its rows).
 pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
     if let Some(d) = &a.division {
         model::fact::check_division(d).map_err(|e| CliError::Rejected(format!("--division: {}", e.message)))?;
@@ -50,57 +46,34 @@ pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
     }
     let mut table_rows = Vec::new();
     let (mut unregistered, mut in_scope) = (0usize, 0usize);
-    let result = std::thread::scope(|s| -> CliResult {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<store::StoredEnterprise>, store::StoreError>>(1);
-        let reader = s.spawn(|| {
-            let tx = tx;
-            let mut batch = Vec::with_capacity(BATCH);
-            for item in ledger.enterprises_stored(q.known_at) {
-                match item {
-                    Ok(e) => batch.push(e),
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
-                }
-                if batch.len() == BATCH && tx.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err() {
-                    return;
+    let result = super::walk::each_batch(&ledger, q.known_at, |batch| {
+        let graded: Vec<_> = batch
+            .par_iter()
+            .map(|e| -> Result<_, store::StoreError> {
+                let records = ledger.decode_enterprise(e)?;
+                Ok(grading::grade_and_scope(e.uscc.as_str(), &records, q.on, q.known_at, &q.rules))
+            })
+            .collect::<Result<_, _>>()?;
+        for (r, out_of_scope) in graded {
+            if out_of_scope == Some(grading::OutOfScope::NotRegistered) {
+                unregistered += 1;
+            }
+            if !(r.in_scope && a.division.as_ref().is_none_or(|d| *d == r.division)) {
+                continue;
+            }
+            match a.format {
+                Format::Table => table_rows.push(r),
+                Format::Csv => out.write(&csv_line(render::csv_row(&r))?)?,
+                Format::Json => {
+                    out.write(if in_scope == 0 { b"[\n" } else { b",\n" })?;
+                    out.write(render::json_element(&r)?.as_bytes())?;
                 }
             }
-            if !batch.is_empty() {
-                let _ = tx.send(Ok(batch));
-            }
-        });
-        for batch in rx {
-            let graded: Vec<_> = batch?
-                .par_iter()
-                .map(|e| -> Result<_, store::StoreError> {
-                    let records = ledger.decode_enterprise(e)?;
-                    Ok(grading::grade_and_scope(e.uscc.as_str(), &records, q.on, q.known_at, &q.rules))
-                })
-                .collect::<Result<_, _>>()?;
-            for (r, out_of_scope) in graded {
-                if out_of_scope == Some(grading::OutOfScope::NotRegistered) {
-                    unregistered += 1;
-                }
-                if !(r.in_scope && a.division.as_ref().is_none_or(|d| *d == r.division)) {
-                    continue;
-                }
-                match a.format {
-                    Format::Table => table_rows.push(r),
-                    Format::Csv => out.write(&csv_line(render::csv_row(&r))?)?,
-                    Format::Json => {
-                        out.write(if in_scope == 0 { b"[\n" } else { b",\n" })?;
-                        out.write(render::json_element(&r)?.as_bytes())?;
-                    }
-                }
-                in_scope += 1;
-            }
-            if let Some(b) = &bar {
-                b.set_position(in_scope as u64);
-            }
+            in_scope += 1;
         }
-        reader.join().map_err(|_| CliError::Failed("the ledger reader stopped unexpectedly".into()))?;
+        if let Some(b) = &bar {
+            b.set_position(in_scope as u64);
+        }
         Ok(())
     });
     if let Some(b) = bar {
@@ -128,7 +101,7 @@ pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
 }
 
 /// One CSV record (RFC 4180 quoting), with its line end.
-fn csv_line<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(cells: I) -> CliResult<Vec<u8>> {
+pub(super) fn csv_line<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(cells: I) -> CliResult<Vec<u8>> {
     let fail = |e: String| CliError::Failed(format!("cannot render csv: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(cells).map_err(|e| fail(e.to_string()))?;
@@ -137,27 +110,27 @@ fn csv_line<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(cells: I) -> CliResult<Ve
 
 /// Where `grade-all` writes: stdout, or a file written whole or not at all
 /// (a temporary sibling, synced, then renamed).
-enum Output {
+pub(super) enum Output {
     Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
     File { tmp: std::path::PathBuf, path: std::path::PathBuf, w: std::io::BufWriter<std::fs::File> },
 }
 
 impl Output {
-    fn open(path: Option<&Path>) -> CliResult<Output> {
+    pub(super) fn open(path: Option<&Path>) -> CliResult<Output> {
         let Some(path) = path else { return Ok(Output::Stdout(std::io::BufWriter::new(std::io::stdout().lock()))) };
         let tmp = temp_path(path)?;
         let f = std::fs::File::create(&tmp).map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
         Ok(Output::File { tmp, path: path.to_path_buf(), w: std::io::BufWriter::new(f) })
     }
 
-    fn write(&mut self, bytes: &[u8]) -> CliResult {
+    pub(super) fn write(&mut self, bytes: &[u8]) -> CliResult {
         match self {
             Output::Stdout(w) => w.write_all(bytes).map_err(|e| CliError::Failed(format!("cannot write stdout: {e}"))),
             Output::File { path, w, .. } => w.write_all(bytes).map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display()))),
         }
     }
 
-    fn finish(self) -> CliResult {
+    pub(super) fn finish(self) -> CliResult {
         match self {
             Output::Stdout(mut w) => w.flush().map_err(|e| CliError::Failed(format!("cannot write stdout: {e}"))),
             Output::File { tmp, path, w } => {
@@ -171,7 +144,7 @@ impl Output {
         }
     }
 
-    fn discard(self) {
+    pub(super) fn discard(self) {
         if let Output::File { tmp, .. } = self {
             let _ = std::fs::remove_file(tmp);
         }

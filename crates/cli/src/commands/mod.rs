@@ -8,6 +8,8 @@ mod import;
 mod migrate;
 mod rule_sets;
 mod rules_adopt;
+mod replay;
+mod walk;
 
 use crate::args::{Cli, Command, Question, ReportFormat, VerifyArgs};
 use crate::error::{CliError, CliResult};
@@ -28,6 +30,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Issue(a) => appeal::issue(&dir, a),
         Command::Review(a) => appeal::review(&dir, a),
         Command::Diff(a) => appeal::diff(&dir, a),
+        Command::Replay(a) => replay::run(&dir, a),
         Command::WhatIf(a) => appeal::what_if(&dir, a),
         Command::Dossier(a) => appeal::dossier(&dir, a),
         Command::Verify(a) => match a.archive {

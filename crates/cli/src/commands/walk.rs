@@ -1,0 +1,44 @@
+//! The whole-ledger walk of `grade-all` and `replay`: enterprises stream
+//! past in USCC order, a batch at a time, while the next batch is read.
+
+use crate::error::{CliError, CliResult};
+use model::Seq;
+use store::{Ledger, StoredEnterprise};
+
+/// Enterprises read ahead and graded together (on every core).
+pub const BATCH: usize = 256;
+
+/// Hands every enterprise with records known at `upto` to `each`, in USCC
+/// order and batches of [`BATCH`], still encoded (the caller decodes each
+/// once, on the grading threads): a reader thread walks the ledger
+/// (`Ledger::enterprises_stored`) while the batch before is handled. Memory
+/// holds the walk's partitions in flight (see `store::stream`) and two
+/// batches. Stops at the first error, the walk's or `each`'s.
+pub fn each_batch(ledger: &Ledger, upto: Seq, mut each: impl FnMut(Vec<StoredEnterprise>) -> CliResult) -> CliResult {
+    std::thread::scope(|s| -> CliResult {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<StoredEnterprise>, store::StoreError>>(1);
+        let reader = s.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            for item in ledger.enterprises_stored(upto) {
+                match item {
+                    Ok(e) => batch.push(e),
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+                if batch.len() == BATCH && tx.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err() {
+                    return;
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.send(Ok(batch));
+            }
+        });
+        for batch in rx {
+            each(batch?)?;
+        }
+        reader.join().map_err(|_| CliError::Failed("the ledger reader stopped unexpectedly".into()))?;
+        Ok(())
+    })
+}

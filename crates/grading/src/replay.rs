@@ -1,0 +1,697 @@
+//! Replay after a rule change (issue 8, item 5), pure: how one enterprise's
+//! outcome moved between two rule sets X and Y, which rule-set clauses made
+//! it move, and the transition matrix of a whole jurisdiction.
+//!
+//! Until reports name their clauses (issue 8, item 4), a move is attributed
+//! from the two reports and the two rule sets: deductions whose points differ
+//! (`dimensions.<id>.points.<rule>`, `dimensions.<id>.cap`, a dimension only
+//! one set has), threshold verdicts (`grades.a_min_score`, `b_min_score`,
+//! `d_below_score`), condition and trigger verdicts or listings
+//! (`grades.a_conditions[A4]`, `grades.d_triggers`), the overdue raise,
+//! `scope`, and `annual_run` when the two sides were asked at different
+//! knowledge cuts (`replay --official-run`) and facts lie between them.
+
+use crate::diff::{diff, VerdictChange};
+use crate::report::{DimensionResult, Event, GradeReport, Status};
+use crate::OutOfScope;
+use model::fact::Grade;
+use model::{ChinaDate, Points, Record, Seq};
+use rules::{AnnualRun, RuleSet, Scope};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One side of a replay: the report under one rule set, why it is out of
+/// scope when it is, and that rule set.
+#[derive(Clone, Copy, Debug)]
+pub struct Side<'a> {
+    pub report: &'a GradeReport,
+    pub out_of_scope: Option<OutOfScope>,
+    pub rules: &'a RuleSet,
+}
+
+/// A rule-set clause responsible for a move, with what it gave on each side.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Clause {
+    /// Key path in the rule-set file (docs/RULES.md), e.g.
+    /// `dimensions.sampling.points.sampling_failed`; a condition or trigger
+    /// of a list is named `grades.a_conditions[A4]`.
+    pub clause: String,
+    /// What the clause gave under X, in words and points.
+    pub x: String,
+    /// What it gave under Y.
+    pub y: String,
+}
+
+impl Clause {
+    fn new(clause: impl Into<String>, x: impl Into<String>, y: impl Into<String>) -> Clause {
+        Clause { clause: clause.into(), x: x.into(), y: y.into() }
+    }
+}
+
+/// How an enterprise moved, the most visible change first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Move {
+    /// In scope under one set only (entering or leaving scope).
+    Scope,
+    /// In scope under both, with another grade.
+    Grade,
+    /// The same grade, another score.
+    Score,
+}
+
+impl Move {
+    /// How the outcome (grade, score; `None` = not in scope) moved from X
+    /// to Y; `None` when it did not.
+    pub fn of(x: (Option<Grade>, Option<Points>), y: (Option<Grade>, Option<Points>)) -> Option<Move> {
+        if x.0.is_some() != y.0.is_some() {
+            Some(Move::Scope)
+        } else if x.0 != y.0 {
+            Some(Move::Grade)
+        } else if x.1 != y.1 {
+            Some(Move::Score)
+        } else {
+            None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Move::Scope => "scope",
+            Move::Grade => "grade",
+            Move::Score => "score",
+        }
+    }
+}
+
+/// Counts of enterprises by grade under X (rows) and under Y (columns),
+/// "not in scope" being the last row and column.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Matrix {
+    counts: [[u64; 5]; 5],
+}
+
+impl Matrix {
+    /// Row and column labels, in order.
+    pub const LABELS: [&'static str; 5] = ["A", "B", "C", "D", "not in scope"];
+
+    fn index(g: Option<Grade>) -> usize {
+        match g {
+            Some(Grade::A) => 0,
+            Some(Grade::B) => 1,
+            Some(Grade::C) => 2,
+            Some(Grade::D) => 3,
+            None => 4,
+        }
+    }
+
+    /// Counts one enterprise graded `x` under X and `y` under Y.
+    pub fn add(&mut self, x: Option<Grade>, y: Option<Grade>) {
+        self.counts[Self::index(x)][Self::index(y)] += 1;
+    }
+
+    /// Enterprises graded `x` under X and `y` under Y.
+    pub fn get(&self, x: Option<Grade>, y: Option<Grade>) -> u64 {
+        self.counts[Self::index(x)][Self::index(y)]
+    }
+
+    /// The counts by row (X) and column (Y), in [`Matrix::LABELS`] order.
+    pub fn rows(&self) -> &[[u64; 5]; 5] {
+        &self.counts
+    }
+
+    /// Every enterprise counted.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().flatten().sum()
+    }
+
+    /// Out of scope under X, in scope under Y.
+    pub fn entering_scope(&self) -> u64 {
+        self.counts[4][..4].iter().sum()
+    }
+
+    /// In scope under X, out of scope under Y.
+    pub fn leaving_scope(&self) -> u64 {
+        self.counts[..4].iter().map(|r| r[4]).sum()
+    }
+}
+
+/// The China date at whose start (00:00, UTC+08:00) the official run for
+/// `year` takes its knowledge cut: facts recorded before that instant are
+/// known to it (DOMAIN.md "The trial rule set": facts recorded in Q1 about
+/// the previous year are known to the revised run and not the trial's).
+/// Trial `january_1`: 1 January of `year`+1, when the run takes place;
+/// revised `first_quarter`: 1 April of `year`+1, i.e. the end of the run
+/// window, 31 March 24:00. `None` beyond the calendar.
+pub fn official_cut(run: AnnualRun, year: i32) -> Option<ChinaDate> {
+    let (first, last) = run.run_dates(year)?;
+    match run {
+        AnnualRun::January1 => Some(first),
+        AnnualRun::FirstQuarter => last.checked_add_days(1),
+    }
+}
+
+/// The enterprise's division on V as known at K (its registration and
+/// changes, corrections applied): what `--division` selects by, read
+/// before the enterprise is graded.
+pub fn division_on(records: &[Record], on: ChinaDate, known_at: Seq) -> String {
+    let known = &records[..records.partition_point(|r| r.seq <= known_at)];
+    crate::facts::identity(&crate::resolve(known), on).division
+}
+
+fn points(p: Points) -> String {
+    if p.0 == 0 {
+        "0.0".into()
+    } else {
+        format!("−{p}")
+    }
+}
+
+fn scope_name(s: Scope) -> &'static str {
+    match s {
+        Scope::Licensed => "licensed",
+        Scope::KeyCatalogue => "key_catalogue",
+    }
+}
+
+fn scope_text(s: &Side) -> String {
+    let name = scope_name(s.rules.scope);
+    match s.out_of_scope {
+        None if s.report.in_scope => format!("in scope ({name})"),
+        None => "not in scope".into(),
+        Some(OutOfScope::NoLicenceHeld) => format!("not in scope ({name}): no licence held in the past year"),
+        Some(OutOfScope::NotOnKeyCatalogue) => format!("not in scope ({name}): not on the key-product catalogue"),
+        Some(OutOfScope::NotRegistered) => format!("not in scope: not registered at seq {}", s.report.known_at_seq),
+    }
+}
+
+/// "score 88.0 < 90.0": a side's score against a threshold.
+fn score_vs(s: &Side, threshold: Points) -> String {
+    match s.report.score {
+        Some(p) => format!("score {p} {} {threshold}", if p >= threshold { "≥" } else { "<" }),
+        None => format!("no score, threshold {threshold}"),
+    }
+}
+
+/// Items of one dimension by deduction rule: (count, sum of points).
+fn by_rule(d: Option<&DimensionResult>) -> BTreeMap<&str, (usize, Points)> {
+    let mut m: BTreeMap<&str, (usize, Points)> = BTreeMap::new();
+    for i in d.into_iter().flat_map(|d| &d.items) {
+        let e = m.entry(i.rule.as_str()).or_default();
+        e.0 += 1;
+        e.1 = Points(e.1 .0 + i.points.0);
+    }
+    m
+}
+
+/// A deduction rule's effect on one side: "−10.0", "2 items, −20.0", "none (−10.0 each)",
+/// "not in this dimension".
+fn rule_text(rules: &RuleSet, dim: &str, rule: &str, got: Option<&(usize, Points)>) -> String {
+    let each = rules
+        .dimensions
+        .iter()
+        .find(|d| d.id == dim)
+        .and_then(|d| rules::Deduction::from_key(rule).and_then(|k| d.points.get(&k)).copied());
+    match (got, each) {
+        (Some((1, sum)), _) => points(*sum),
+        (Some((n, sum)), _) => format!("{n} items, {}", points(*sum)),
+        (_, Some(p)) => format!("none ({} each)", points(p)),
+        (_, None) => "not in this dimension".into(),
+    }
+}
+
+fn dimension_clauses(x: &Side, y: &Side, out: &mut Vec<Clause>) {
+    let (a, b) = (x.report, y.report);
+    let mut ids: Vec<&str> = a.dimensions.iter().map(|d| d.id.as_str()).collect();
+    ids.extend(b.dimensions.iter().map(|d| d.id.as_str()).filter(|id| !a.dimensions.iter().any(|d| d.id == *id)));
+    for id in ids {
+        let (da, db) = (a.dimensions.iter().find(|d| d.id == id), b.dimensions.iter().find(|d| d.id == id));
+        // A dimension one set lacks deducts nothing there.
+        if da.map_or(Points::ZERO, |d| d.deduction) == db.map_or(Points::ZERO, |d| d.deduction) {
+            continue;
+        }
+        let summary = |d: Option<&DimensionResult>| match d {
+            None => "no such dimension".to_string(),
+            Some(d) => format!("{} (cap {})", points(d.deduction), d.cap),
+        };
+        let (Some(da), Some(db)) = (da, db) else {
+            out.push(Clause::new(format!("dimensions.{id}"), summary(da), summary(db)));
+            continue;
+        };
+        let (ra, rb) = (by_rule(Some(da)), by_rule(Some(db)));
+        let mut keys: Vec<&str> = ra.keys().copied().collect();
+        keys.extend(rb.keys().copied().filter(|k| !ra.contains_key(k)));
+        for k in keys {
+            let (ga, gb) = (ra.get(k), rb.get(k));
+            if ga.map(|g| g.1) != gb.map(|g| g.1) {
+                out.push(Clause::new(
+                    format!("dimensions.{id}.points.{k}"),
+                    rule_text(x.rules, id, k, ga),
+                    rule_text(y.rules, id, k, gb),
+                ));
+            }
+        }
+        let sum = |r: &BTreeMap<&str, (usize, Points)>| Points(r.values().map(|v| v.1 .0).sum());
+        let (sa, sb) = (sum(&ra), sum(&rb));
+        if da.cap != db.cap && (sa > da.cap || sb > db.cap) {
+            let capped = |s: Points, d: &DimensionResult| format!("{} (items {}, cap {})", points(d.deduction), points(s), d.cap);
+            out.push(Clause::new(format!("dimensions.{id}.cap"), capped(sa, da), capped(sb, db)));
+        }
+    }
+}
+
+/// Where one side stands at each level of the grade rule (DOMAIN.md "Grades").
+struct Levels {
+    below: bool,
+    /// D: score below the D threshold, or a trigger fired.
+    d: bool,
+    all_a: bool,
+    all_b: bool,
+}
+
+impl Levels {
+    fn of(s: &Side) -> Levels {
+        let r = s.report;
+        let below = r.score.is_some_and(|p| p < s.rules.grades.d_below_score);
+        let all = |p: char| r.conditions.iter().filter(|c| c.id.starts_with(p)).all(|c| c.met);
+        Levels { below, d: below || r.triggers.iter().any(|t| t.fired), all_a: all('A'), all_b: all('B') }
+    }
+}
+
+/// The path of a condition or trigger list, from the id's letter.
+fn list_of(id: &str) -> &'static str {
+    match id.as_bytes().first() {
+        Some(b'A') => "grades.a_conditions",
+        Some(b'B') => "grades.b_conditions",
+        _ => "grades.d_triggers",
+    }
+}
+
+fn verdict_clauses(x: &Side, y: &Side, changes: &[VerdictChange], trigger: bool, out: &mut Vec<Clause>) {
+    let (yes, no) = if trigger { ("fired", "quiet") } else { ("met", "not met") };
+    let evidence = |r: &GradeReport, id: &str| -> Vec<String> {
+        let e = if trigger {
+            r.triggers.iter().find(|t| t.id == id).map(|t| t.evidence.clone())
+        } else {
+            r.conditions.iter().find(|c| c.id == id).map(|c| c.evidence.clone())
+        };
+        e.unwrap_or_default()
+    };
+    let text = |s: &Side, v: Option<bool>, id: &str| match v {
+        None => format!("{id} not listed"),
+        Some(v) => {
+            let ev = evidence(s.report, id);
+            let word = if v { yes } else { no };
+            if ev.is_empty() {
+                word.to_string()
+            } else {
+                format!("{word} ({})", ev.join(", "))
+            }
+        }
+    };
+    for c in changes {
+        let (threshold, name) = match c.id.as_str() {
+            "A1" => (Some(("a_min_score", x.rules.grades.a_min_score, y.rules.grades.a_min_score)), "A1"),
+            "B1" => (Some(("b_min_score", x.rules.grades.b_min_score, y.rules.grades.b_min_score)), "B1"),
+            id => (None, id),
+        };
+        match (threshold, c.from, c.to) {
+            // A1 and B1 are the score thresholds: name the threshold.
+            (Some((key, tx, ty)), Some(fx), Some(fy)) => {
+                let t = |s: &Side, th: Points, met: bool| format!("{}: {}", score_vs(s, th), if met { "met" } else { "not met" });
+                out.push(Clause::new(format!("grades.{key}"), t(x, tx, fx), t(y, ty, fy)));
+            }
+            (_, Some(_), Some(_)) => {
+                out.push(Clause::new(format!("{}[{name}]", list_of(name)), text(x, c.from, name), text(y, c.to, name)));
+            }
+            _ => out.push(Clause::new(list_of(name), text(x, c.from, name), text(y, c.to, name))),
+        }
+    }
+}
+
+/// `annual_run`, when the sides were asked at different knowledge cuts and
+/// facts recorded between them matter: counted or excluded on the later
+/// side, or excluding an earlier fact there (a correction); when the scope
+/// differs, any fact between valid by V (a licence, a registration, a change).
+fn run_timing(x: &Side, y: &Side) -> Option<Clause> {
+    let (a, b) = (x.report, y.report);
+    if a.known_at_seq == b.known_at_seq {
+        return None;
+    }
+    let (lo, hi, later) = if a.known_at_seq < b.known_at_seq { (a.known_at_seq, b.known_at_seq, b) } else { (b.known_at_seq, a.known_at_seq, a) };
+    let between = |seq: Seq| seq > lo && seq <= hi;
+    let new: Vec<&Event> = later.events.iter().filter(|e| between(e.seq)).collect();
+    let mut refs: Vec<&str> = Vec::new();
+    if a.in_scope != b.in_scope {
+        // Any fact valid by V may bear on scope (a licence, a registration).
+        refs.extend(new.iter().filter(|e| e.occurred_on <= later.on).map(|e| e.reference.as_str()));
+    } else {
+        refs.extend(new.iter().filter(|e| e.status != Status::Context).map(|e| e.reference.as_str()));
+        // A correction recorded between the cuts that excludes an earlier fact.
+        let by = later.events.iter().filter_map(|e| e.by.as_deref()).filter(|by| new.iter().any(|n| n.reference == *by));
+        for r in by {
+            if !refs.contains(&r) {
+                refs.push(r);
+            }
+        }
+    }
+    if refs.is_empty() {
+        return None;
+    }
+    let side = |s: &Side| format!("{}: known at seq {}", s.rules.annual_run.as_str(), s.report.known_at_seq);
+    let (mut tx, mut ty) = (side(x), side(y));
+    let note = format!(" (+ {})", refs.join(", "));
+    if std::ptr::eq(later, a) {
+        tx += &note;
+    } else {
+        ty += &note;
+    }
+    Some(Clause::new("annual_run", tx, ty))
+}
+
+/// The rule-set clauses responsible for the difference between the
+/// reports of one enterprise under X and Y (same V), each with what it gave
+/// on either side: empty when they agree in scope, deductions, verdicts and
+/// raise (and no fact lies between their cuts). Every difference in scope,
+/// grade or score yields at least one clause.
+pub fn attribute(x: &Side, y: &Side) -> Vec<Clause> {
+    let (a, b) = (x.report, y.report);
+    let mut out = Vec::new();
+    if let Some(c) = run_timing(x, y) {
+        out.push(c);
+    }
+    if a.in_scope != b.in_scope {
+        out.push(Clause::new("scope", scope_text(x), scope_text(y)));
+    }
+    if !(a.in_scope && b.in_scope) {
+        return out;
+    }
+    dimension_clauses(x, y, &mut out);
+    if x.rules.base_score != y.rules.base_score {
+        out.push(Clause::new("base_score", x.rules.base_score.to_string(), y.rules.base_score.to_string()));
+    }
+    let floored = |s: &Side| s.report.score == Some(s.rules.floor_score);
+    if x.rules.floor_score != y.rules.floor_score && (floored(x) || floored(y)) {
+        out.push(Clause::new("floor_score", x.rules.floor_score.to_string(), y.rules.floor_score.to_string()));
+    }
+    let d = diff(a, b);
+    // Only the level of the grade rule where the two sides part is
+    // responsible: D (score below, triggers), else A (its conditions), else B.
+    let (lx, ly) = (Levels::of(x), Levels::of(y));
+    if lx.d != ly.d {
+        if lx.below != ly.below {
+            let t = |s: &Side, l: &Levels| format!("{}: {}", score_vs(s, s.rules.grades.d_below_score), if l.below { "D" } else { "not D" });
+            out.push(Clause::new("grades.d_below_score", t(x, &lx), t(y, &ly)));
+        }
+        verdict_clauses(x, y, &d.triggers, true, &mut out);
+    } else if !lx.d && lx.all_a != ly.all_a {
+        let a: Vec<VerdictChange> = d.conditions.iter().filter(|c| c.id.starts_with('A')).cloned().collect();
+        verdict_clauses(x, y, &a, false, &mut out);
+    } else if !lx.d && !lx.all_a && lx.all_b != ly.all_b {
+        let b: Vec<VerdictChange> = d.conditions.iter().filter(|c| c.id.starts_with('B')).cloned().collect();
+        verdict_clauses(x, y, &b, false, &mut out);
+    }
+    // Raised on one side only (a raise on both from other base grades is not the move).
+    if d.adjustment.0.is_some() != d.adjustment.1.is_some() {
+        let t = |s: &Side, adj: &Option<String>| {
+            let on = if s.rules.grades.overdue_raise { "true" } else { "false" };
+            match adj {
+                Some(a) => format!("{on}: raised {a}"),
+                None => format!("{on}: no raise"),
+            }
+        };
+        out.push(Clause::new("grades.overdue_raise", t(x, &d.adjustment.0), t(y, &d.adjustment.1)));
+    }
+    if x.rules.past_year_months != y.rules.past_year_months && d.facts.iter().any(|f| f.from.is_some() && f.to.is_some()) {
+        out.push(Clause::new("past_year_months", x.rules.past_year_months.to_string(), y.rules.past_year_months.to_string()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grade_and_scope;
+    use model::record::GENESIS_HASH;
+    use model::{parse_line, Timestamp};
+
+    const E: &str = "916608000000316768";
+    const REVISED: &str = include_str!("../../../fixtures/rules/xpcc-revised.toml");
+
+    fn on() -> ChinaDate {
+        ChinaDate::from_ymd(2025, 12, 31).unwrap()
+    }
+
+    fn shipped(id: &str) -> RuleSet {
+        rules::shipped().unwrap().by_id(id).unwrap().clone()
+    }
+
+    /// The revised set with `from` replaced by `to`, under its own id.
+    fn draft(from: &str, to: &str) -> RuleSet {
+        assert!(REVISED.contains(from), "{from}");
+        let text = REVISED.replace("id = \"xpcc-revised\"", "id = \"draft\"").replace(from, to);
+        RuleSet::parse("draft", text.as_bytes()).unwrap()
+    }
+
+    fn records(lines: &[String]) -> Vec<Record> {
+        let mut prev = GENESIS_HASH;
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let r = Record::seal(Seq(i as u64 + 1), Timestamp(0), parse_line(l).unwrap().fact, prev).unwrap();
+                prev = r.hash;
+                r
+            })
+            .collect()
+    }
+
+    /// A licensed large enterprise, report filed: a clean A under the revised set.
+    fn clean(key_catalogue: bool) -> Vec<String> {
+        vec![
+            format!(r#"{{"kind":"enterprise_registered","ref":"REG-1","enterprise":"{E}","occurred_on":"2020-01-10","name":"甲","division":"08","scale":"large","key_catalogue":{key_catalogue}}}"#),
+            format!(r#"{{"kind":"licence_granted","ref":"LIC-1","enterprise":"{E}","occurred_on":"2020-02-01","licence_no":"XK16-204-00001","product":"胶合板","category":"人造板","valid_from":"2020-02-01","valid_to":"2029-01-31"}}"#),
+            format!(r#"{{"kind":"self_inspection_report","ref":"RPT-2024","enterprise":"{E}","occurred_on":"2025-05-20","year":2024,"filed_on":"2025-05-20"}}"#),
+        ]
+    }
+
+    fn sampling_failed() -> String {
+        format!(r#"{{"kind":"sampling_inspection","ref":"S-1","enterprise":"{E}","occurred_on":"2025-05-12","level":"xpcc","product":"胶合板","result":"fail","failed_items":["甲醛释放量"]}}"#)
+    }
+
+    /// A licence granted after V (2026-02-01).
+    fn late_licence() -> String {
+        format!(r#"{{"kind":"licence_granted","ref":"LIC-2","enterprise":"{E}","occurred_on":"2026-02-01","licence_no":"XK16-204-00002","product":"胶合板","category":"人造板","valid_from":"2026-02-01","valid_to":"2031-01-31"}}"#)
+    }
+
+    /// Grades `lines` at K = `kx` under X and `ky` under Y; (move, clauses).
+    fn replay(lines: &[String], x: &RuleSet, kx: u64, y: &RuleSet, ky: u64) -> (Option<Move>, Vec<Clause>) {
+        let recs = records(lines);
+        let (ra, oa) = grade_and_scope(E, &recs, on(), Seq(kx), x);
+        let (rb, ob) = grade_and_scope(E, &recs, on(), Seq(ky), y);
+        let m = Move::of((ra.grade, ra.score), (rb.grade, rb.score));
+        let clauses = attribute(&Side { report: &ra, out_of_scope: oa, rules: x }, &Side { report: &rb, out_of_scope: ob, rules: y });
+        (m, clauses)
+    }
+
+    fn paths(c: &[Clause]) -> Vec<&str> {
+        c.iter().map(|c| c.clause.as_str()).collect()
+    }
+
+    #[test]
+    fn issue8_replay_raised_points_name_the_deduction_and_the_threshold() {
+        let mut lines = clean(true);
+        lines.push(sampling_failed());
+        let revised = shipped("xpcc-revised");
+        let raised = draft("sampling_failed = 10.0", "sampling_failed = 25.0");
+        // Revised: 90, A4 fails → B. Draft: 75 → B1 fails → C.
+        let (m, c) = replay(&lines, &revised, 4, &raised, 4);
+        assert_eq!(m, Some(Move::Grade));
+        assert_eq!(paths(&c), ["dimensions.sampling.points.sampling_failed", "grades.b_min_score"], "{c:?}");
+        assert_eq!((c[0].x.as_str(), c[0].y.as_str()), ("−10.0", "−25.0"));
+        assert_eq!(c[1].x, "score 90.0 ≥ 80.0: met");
+        assert_eq!(c[1].y, "score 75.0 < 80.0: not met");
+        // The same set on both sides: nothing moves, nothing is named.
+        assert_eq!(replay(&lines, &revised, 4, &revised, 4), (None, Vec::new()));
+    }
+
+    #[test]
+    fn issue8_replay_a_score_only_change_names_its_points() {
+        let mut lines = clean(true);
+        lines.push(sampling_failed());
+        lines.push(sampling_failed().replace("S-1", "S-2").replace("05-12", "06-12"));
+        let (m, c) = replay(&lines, &shipped("xpcc-revised"), 5, &draft("sampling_failed = 10.0", "sampling_failed = 9.5"), 5);
+        assert_eq!(m, Some(Move::Score));
+        assert_eq!(paths(&c), ["dimensions.sampling.points.sampling_failed"]);
+        assert_eq!((c[0].x.as_str(), c[0].y.as_str()), ("2 items, −20.0", "2 items, −19.0"));
+    }
+
+    #[test]
+    fn issue8_replay_a_cap_names_the_cap() {
+        let mut lines = clean(true);
+        for i in 1..=3 {
+            lines.push(sampling_failed().replace("S-1", &format!("S-{i}")).replace("05-12", &format!("0{i}-12")));
+        }
+        // Three failures: 30 under both caps of 40; a cap of 25 cuts it.
+        let (m, c) = replay(&lines, &shipped("xpcc-revised"), 6, &draft("cap = 40.0\npoints = { sampling_failed", "cap = 25.0\npoints = { sampling_failed"), 6);
+        assert_eq!(m, Some(Move::Score));
+        assert_eq!(paths(&c), ["dimensions.sampling.cap"], "{c:?}");
+        assert_eq!(c[0].y, "−25.0 (items −30.0, cap 25.0)");
+    }
+
+    #[test]
+    fn issue8_replay_a_threshold_moves_a_grade() {
+        let mut lines = clean(true);
+        lines[0] = lines[0].replace("\"large\"", "\"small\""); // −1: score 99
+        let (m, c) = replay(&lines, &shipped("xpcc-revised"), 3, &draft("a_min_score = 90.0", "a_min_score = 99.5"), 3);
+        assert_eq!(m, Some(Move::Grade));
+        assert_eq!(paths(&c), ["grades.a_min_score"]);
+        assert_eq!((c[0].x.as_str(), c[0].y.as_str()), ("score 99.0 ≥ 90.0: met", "score 99.0 < 99.5: not met"));
+    }
+
+    #[test]
+    fn issue8_replay_a_trigger_dropped_from_the_list() {
+        let mut lines = clean(true);
+        lines.push(format!(r#"{{"kind":"administrative_penalty","ref":"P-1","enterprise":"{E}","occurred_on":"2025-07-01","procedure":"ordinary","measures":[{{"type":"criminal_referral"}}]}}"#));
+        let dropped = draft(r#"d_triggers = ["D1", "D2", "D3", "D4", "D5", "D6"]"#, r#"d_triggers = ["D1", "D2", "D3", "D4", "D5"]"#);
+        // Score 70, A7/B4 fail → C without D6.
+        let (m, c) = replay(&lines, &shipped("xpcc-revised"), 4, &dropped, 4);
+        assert_eq!(m, Some(Move::Grade));
+        assert_eq!(paths(&c), ["grades.d_triggers"]);
+        assert_eq!((c[0].x.as_str(), c[0].y.as_str()), ("fired (P-1)", "D6 not listed"));
+    }
+
+    #[test]
+    fn issue8_replay_a_condition_dropped_and_the_dropped_dimension() {
+        let mut lines = clean(true);
+        lines.push(sampling_failed());
+        let no_a4 = draft(r#"a_conditions = ["A1", "A2", "A3", "A4","#, r#"a_conditions = ["A1", "A2", "A3","#);
+        let (m, c) = replay(&lines, &shipped("xpcc-revised"), 4, &no_a4, 4);
+        assert_eq!(m, Some(Move::Grade));
+        assert_eq!(paths(&c), ["grades.a_conditions"]);
+        assert_eq!((c[0].x.as_str(), c[0].y.as_str()), ("not met (S-1)", "A4 not listed"));
+
+        // Trial → revised for a high-risk product: the industry dimension
+        // goes, its points move to quality_risk; a score of 95 either way.
+        let mut lines = clean(true);
+        lines[1] = lines[1].replace("\"category\":\"人造板\"", "\"category\":\"危险化学品\"");
+        let (m, c) = replay(&lines, &shipped("xpcc-trial"), 3, &shipped("xpcc-revised"), 3);
+        assert_eq!(m, None);
+        assert_eq!(paths(&c), ["dimensions.industry", "dimensions.quality_risk.points.product_high"], "{c:?}");
+        assert_eq!((c[0].x.as_str(), c[0].y.as_str()), ("−5.0 (cap 5.0)", "no such dimension"));
+        assert_eq!((c[1].x.as_str(), c[1].y.as_str()), ("not in this dimension", "−5.0"));
+    }
+
+    #[test]
+    fn issue8_replay_scope_names_the_scope_clause() {
+        let (m, c) = replay(&clean(false), &shipped("xpcc-trial"), 3, &shipped("xpcc-revised"), 3);
+        assert_eq!(m, Some(Move::Scope));
+        assert_eq!(paths(&c), ["scope"]);
+        assert_eq!(c[0].x, "not in scope (key_catalogue): not on the key-product catalogue");
+        assert_eq!(c[0].y, "in scope (licensed)");
+        // Registered only after K on one side.
+        let (m, c) = replay(&clean(true), &shipped("xpcc-revised"), 0, &shipped("xpcc-revised"), 3);
+        assert_eq!(m, Some(Move::Scope));
+        assert_eq!(paths(&c), ["annual_run", "scope"]);
+        assert_eq!(c[1].x, "not in scope: not registered at seq 0");
+    }
+
+    #[test]
+    fn issue8_replay_facts_between_the_cuts_name_the_run_timing() {
+        let mut lines = clean(true);
+        lines.push(sampling_failed());
+        // X knows seqs 1–3 (its run came first), Y also the sampling.
+        let (m, c) = replay(&lines, &shipped("xpcc-trial"), 3, &shipped("xpcc-revised"), 4);
+        assert_eq!(m, Some(Move::Grade));
+        assert_eq!(paths(&c), ["annual_run", "dimensions.sampling.points.sampling_failed", "grades.a_conditions[A4]"], "{c:?}");
+        assert_eq!(c[0].x, "january_1: known at seq 3");
+        assert_eq!(c[0].y, "first_quarter: known at seq 4 (+ S-1)");
+        assert_eq!((c[1].x.as_str(), c[1].y.as_str()), ("none (−10.0 each)", "−10.0"));
+        assert_eq!((c[2].x.as_str(), c[2].y.as_str()), ("met", "not met (S-1)"));
+    }
+
+    #[test]
+    fn issue8_replay_the_d_threshold_and_the_overdue_raise() {
+        let mut lines = clean(true);
+        for i in 1..=3 {
+            lines.push(sampling_failed().replace("S-1", &format!("S-{i}")).replace("05-12", &format!("0{i}-12")));
+        }
+        // Score 70: C under the revised set, D below 75; the B1 verdict
+        // (failed on both sides) is not named.
+        let (m, c) = replay(&lines, &shipped("xpcc-revised"), 6, &draft("d_below_score = 60.0", "d_below_score = 75.0"), 6);
+        assert_eq!(m, Some(Move::Grade));
+        assert_eq!(paths(&c), ["grades.d_below_score"]);
+        assert_eq!((c[0].x.as_str(), c[0].y.as_str()), ("score 70.0 ≥ 60.0: not D", "score 70.0 < 75.0: D"));
+
+        let mut lines = clean(true);
+        lines.push(format!(r#"{{"kind":"complaint_verified","ref":"CP-1","enterprise":"{E}","occurred_on":"2025-03-01","channel":"complaint"}}"#));
+        lines.push(format!(r#"{{"kind":"rectification_ordered","ref":"O-1","enterprise":"{E}","occurred_on":"2025-03-05","target":"CP-1","deadline":"2025-06-30"}}"#));
+        lines.push(format!(r#"{{"kind":"rectification_completed","ref":"RC-1","enterprise":"{E}","occurred_on":"2025-07-10","target":"O-1"}}"#));
+        let (m, c) = replay(&lines, &shipped("xpcc-revised"), 6, &draft("overdue_raise = true", "overdue_raise = false"), 6);
+        assert_eq!(m, Some(Move::Grade));
+        assert_eq!(paths(&c), ["grades.overdue_raise"]);
+        assert_eq!((c[0].x.as_str(), c[0].y.as_str()), ("true: raised A→B", "false: no raise"));
+    }
+
+    #[test]
+    fn issue8_replay_run_timing_names_only_facts_that_bear_on_v() {
+        let mut lines = clean(true);
+        lines.push(sampling_failed());
+        // Recorded between the cuts too, but context: not named.
+        lines.push(late_licence());
+        let (_, c) = replay(&lines, &shipped("xpcc-trial"), 3, &shipped("xpcc-revised"), 5);
+        assert_eq!(c[0].y, "first_quarter: known at seq 5 (+ S-1)");
+        // A correction recorded between the cuts: named, not the fact it voids.
+        let mut lines = clean(true);
+        lines.push(sampling_failed());
+        lines.push(format!(r#"{{"kind":"act_revoked","ref":"REV-1","enterprise":"{E}","occurred_on":"2025-09-01","target":"S-1"}}"#));
+        let (m, c) = replay(&lines, &shipped("xpcc-revised"), 4, &shipped("xpcc-revised"), 5);
+        assert_eq!(m, Some(Move::Grade));
+        assert_eq!(paths(&c), ["annual_run", "dimensions.sampling.points.sampling_failed", "grades.a_conditions[A4]"], "{c:?}");
+        assert_eq!(c[0].y, "first_quarter: known at seq 5 (+ REV-1)");
+        // Not in scope until a licence recorded between the cuts.
+        // (LIC-2, valid after V, is not named.)
+        let c0 = clean(true);
+        let lines: Vec<String> = [c0[0].clone(), c0[2].clone(), c0[1].clone(), late_licence()].into();
+        let (m, c) = replay(&lines, &shipped("xpcc-revised"), 2, &shipped("xpcc-revised"), 4);
+        assert_eq!(m, Some(Move::Scope));
+        assert_eq!(paths(&c), ["annual_run", "scope"]);
+        assert_eq!(c[0].y, "first_quarter: known at seq 4 (+ LIC-1)");
+    }
+
+    #[test]
+    fn issue8_replay_matrix_counts_moves_and_scope() {
+        let mut m = Matrix::default();
+        m.add(Some(Grade::A), Some(Grade::B));
+        m.add(Some(Grade::A), Some(Grade::B));
+        m.add(None, Some(Grade::C));
+        m.add(Some(Grade::D), None);
+        m.add(None, None);
+        assert_eq!(m.total(), 5);
+        assert_eq!(m.get(Some(Grade::A), Some(Grade::B)), 2);
+        assert_eq!(m.rows()[4], [0, 0, 1, 0, 1]);
+        assert_eq!((m.entering_scope(), m.leaving_scope()), (1, 1));
+        assert_eq!(Move::of((None, None), (Some(Grade::A), Some(Points(1000)))), Some(Move::Scope));
+        assert_eq!(Move::of((Some(Grade::A), Some(Points(950))), (Some(Grade::B), Some(Points(950)))), Some(Move::Grade));
+        assert_eq!(Move::of((Some(Grade::A), Some(Points(950))), (Some(Grade::A), Some(Points(940)))), Some(Move::Score));
+        assert_eq!(Move::of((None, None), (None, None)), None);
+    }
+
+    #[test]
+    fn issue8_replay_official_cut_follows_the_run_timing() {
+        let d = |y, m, dd| ChinaDate::from_ymd(y, m, dd);
+        assert_eq!(official_cut(AnnualRun::January1, 2025), d(2026, 1, 1));
+        assert_eq!(official_cut(AnnualRun::FirstQuarter, 2025), d(2026, 4, 1));
+        assert_eq!(official_cut(AnnualRun::FirstQuarter, 2200), None);
+    }
+
+    #[test]
+    fn issue8_replay_division_is_read_before_grading() {
+        let mut lines = clean(true);
+        lines.push(format!(r#"{{"kind":"enterprise_changed","ref":"CHG-1","enterprise":"{E}","occurred_on":"2025-03-01","division":"09"}}"#));
+        let recs = records(&lines);
+        assert_eq!(division_on(&recs, on(), Seq(3)), "08");
+        assert_eq!(division_on(&recs, on(), Seq(4)), "09");
+        assert_eq!(division_on(&recs, ChinaDate::from_ymd(2025, 2, 1).unwrap(), Seq(4)), "08");
+    }
+}
