@@ -289,11 +289,14 @@ impl Ledger {
     }
 }
 
+/// Stored (key, value) pairs, in key order.
+pub type Dump = Vec<(Vec<u8>, Vec<u8>)>;
+
 impl Ledger {
     /// Every stored key and value, in key order, whatever the store (tests
     /// compare the layouts of two stores, or of two ways of writing).
     #[doc(hidden)]
-    pub fn dump(&self) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    pub fn dump(&self) -> Result<Dump, StoreError> {
         self.backend.scan(&[], std::ops::Bound::Unbounded).map(|kv| Ok(kv.map(|(k, v)| (k.to_vec(), v.to_vec()))?)).collect()
     }
 }
