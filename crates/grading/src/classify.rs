@@ -212,6 +212,10 @@ pub fn clause_of(target: Target, rules: &RuleSet) -> Option<Clause<'_>> {
     }
 }
 
+/// Why a fact is no basis on V, and the correction that caused it
+/// (`None`: it is a basis).
+pub type Exclusion = Option<(Reason, Option<String>)>;
+
 /// A fact with its citations and its standing on V.
 pub struct Classified<'r, 'a> {
     pub fact: &'r Effective<'a>,
@@ -221,7 +225,7 @@ pub struct Classified<'r, 'a> {
     /// Why the fact is no basis on V (`None`: live for some citation, or,
     /// without citations, in the past-year window), with the correction
     /// behind it.
-    pub exclusion: Option<(Reason, Option<String>)>,
+    pub exclusion: Exclusion,
 }
 
 /// Windows by length, made once per grade.
@@ -274,7 +278,7 @@ pub fn classify<'r, 'a>(r: &'r Resolved<'a>, w: &Window, rules: &RuleSet, lic: &
             }
             // The fact's standing: live in some window it is weighed in; else
             // the reason in the longest (any earlier reason is the same in all).
-            let mut by_window: Vec<(i32, Option<(Reason, Option<String>)>)> = Vec::new();
+            let mut by_window: Vec<(i32, Exclusion)> = Vec::new();
             for m in &months {
                 if !by_window.iter().any(|(x, _)| x == m) {
                     let w = windows.get(*m);
