@@ -321,8 +321,21 @@ fn canonical_report_bytes_are_pinned() {
 
 /// The encoding-2 writer before issue 7, kept here as the reference: the
 /// report turned into a `serde_json::Value`, written with object keys sorted
-/// by their UTF-8 bytes and no whitespace.
+/// by their UTF-8 bytes and no whitespace. The clause trace of issue 8
+/// (every `clause`, the report's `scope` and `d_threshold`) is taken out
+/// first: encoding 2 leaves it out, so decisions issued before it still
+/// reproduce (docs/DECISIONS.md "Classification and the clause trace").
 fn canonical_via_value(report: &grading::GradeReport) -> String {
+    fn untraced(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.remove("clause");
+                m.values_mut().for_each(untraced);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(untraced),
+            _ => {}
+        }
+    }
     fn write(v: &serde_json::Value, out: &mut Vec<u8>) {
         use serde_json::Value;
         match v {
@@ -353,8 +366,13 @@ fn canonical_via_value(report: &grading::GradeReport) -> String {
             other => serde_json::to_writer(&mut *out, other).unwrap(),
         }
     }
+    let mut value = serde_json::to_value(report).unwrap();
+    let top = value.as_object_mut().unwrap();
+    assert!(top.remove("scope").is_some(), "the report names its scope clause");
+    top.remove("d_threshold");
+    untraced(&mut value);
     let mut out = Vec::new();
-    write(&serde_json::to_value(report).unwrap(), &mut out);
+    write(&value, &mut out);
     String::from_utf8(out).unwrap()
 }
 

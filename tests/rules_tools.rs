@@ -168,6 +168,15 @@ fn issue8_rules_show_json_round_trips_the_file() {
         assert_eq!(sha.as_str().unwrap().len(), 64);
         // An absent effective_to is shown as null; the file leaves it out.
         shown.as_object_mut().unwrap().retain(|_, v| !v.is_null());
+        // The optional keys the file leaves out are shown with their defaults
+        // (docs/RULES.md "Optional keys and their defaults").
+        let top = shown.as_object_mut().unwrap();
+        let (lists, windows) = (top.remove("lists").unwrap(), top.remove("windows").unwrap());
+        assert_eq!(lists["D1"], serde_json::json!(["serious_violation"]), "{id}");
+        assert_eq!(windows["A5"], 12, "{id}");
+        let publicity = top["publicity"].as_object_mut().unwrap();
+        assert_eq!(publicity.remove("unpublicized_procedures"), Some(serde_json::json!(["simple"])), "{id}");
+        assert!(publicity.remove("minor_measures").is_some() && publicity.remove("unpublicized_measures").is_some(), "{id}");
         let file: Value = toml::from_str(&shipped_text(id)).unwrap();
         assert_eq!(shown, file, "{id}: show --format json must carry every key of the file with its value");
         // The same from the file's path.

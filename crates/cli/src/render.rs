@@ -52,7 +52,10 @@ pub fn report_table(r: &GradeReport, out_of_scope: Option<grading::OutOfScope>) 
         }
     } else {
         let _ = writeln!(o, "grade {}  score {}  decisive: {}", grade_text(r), score_text(r), r.decisive_reasons());
-        let _ = writeln!(o, "\ndimensions (deduction / cap: items)");
+        if let (Some(t), Some(score)) = (r.d_threshold.as_ref().filter(|t| t.below), r.score) {
+            let _ = writeln!(o, "score {score} is below {} ({}): D", t.threshold, t.clause);
+        }
+        let _ = writeln!(o, "\ndimensions (deduction / cap: items; clauses dimensions.<id>.cap and dimensions.<id>.points.<rule>)");
         let rows: Vec<Vec<String>> = r
             .dimensions
             .iter()
@@ -71,18 +74,18 @@ pub fn report_table(r: &GradeReport, out_of_scope: Option<grading::OutOfScope>) 
         let rows: Vec<Vec<String>> = r
             .conditions
             .iter()
-            .map(|c| vec![c.id.clone(), if c.met { "met".into() } else { "NOT MET".into() }, c.evidence.join(", ")])
+            .map(|c| vec![c.id.to_string(), if c.met { "met".into() } else { "NOT MET".into() }, c.clause.clone(), c.evidence.join(", ")])
             .collect();
         o += &columns(&rows);
         let _ = writeln!(o, "\ntriggers");
         let rows: Vec<Vec<String>> = r
             .triggers
             .iter()
-            .map(|t| vec![t.id.clone(), if t.fired { "FIRED".into() } else { "-".into() }, t.evidence.join(", ")])
+            .map(|t| vec![t.id.to_string(), if t.fired { "FIRED".into() } else { "-".into() }, t.clause.clone(), t.evidence.join(", ")])
             .collect();
         o += &columns(&rows);
         for a in &r.adjustments {
-            let _ = writeln!(o, "\nadjustment {}: {} → {} ({})", a.id, a.from, a.to, a.evidence.join(", "));
+            let _ = writeln!(o, "\nadjustment {}: {} → {} ({}) · {}", a.id, a.from, a.to, a.evidence.join(", "), a.clause);
         }
     }
     let _ = writeln!(o, "\nevents");

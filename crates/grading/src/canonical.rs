@@ -2,6 +2,7 @@
 //! a versioned canonical encoding of the report and the facts it was
 //! derived from (docs/FORMAT.md "Decision records").
 
+mod legacy;
 mod writer;
 
 use crate::GradeReport;
@@ -16,10 +17,12 @@ pub const ENGINE_VERSION: &str = concat!("credit-ledger ", env!("CARGO_PKG_VERSI
 /// The report encoding this engine writes into decisions.
 ///
 /// - 1: SHA-256 of the report's pretty-printed JSON (record format 1 only;
-///   still computed, for decisions issued then).
+///   still computed, for decisions issued then), without the clause trace.
 /// - 2: SHA-256 of `credit-ledger report/2\n` followed by the report's
 ///   canonical JSON: object keys sorted by their UTF-8 bytes, no whitespace,
-///   numbers as serde_json writes them (scores with one decimal).
+///   numbers as serde_json writes them (scores with one decimal); without
+///   the clause trace (`clause`, `scope`, `d_threshold`), which follows from
+///   the pinned rule set and the rest of the report (docs/DECISIONS.md).
 ///
 /// A change to the report's content or shape bumps this number (the golden
 /// test `canonical_report_bytes_are_pinned` fails until it is bumped).
@@ -29,7 +32,7 @@ pub const REPORT_FORMAT: u16 = 2;
 /// does not know the format.
 pub fn report_sha256(report: &GradeReport, format: u16) -> Option<String> {
     let bytes = match format {
-        1 => report.to_json().into_bytes(),
+        1 => legacy::pretty_json(report).into_bytes(),
         2 => {
             let mut out = Vec::with_capacity(4096);
             out.extend_from_slice(b"credit-ledger report/2\n");
@@ -41,7 +44,14 @@ pub fn report_sha256(report: &GradeReport, format: u16) -> Option<String> {
     Some(hex::encode(Sha256::digest(&bytes)))
 }
 
-/// The report as canonical JSON (encoding 2): keys sorted, no whitespace.
+/// The report's pretty JSON as encoding 1 hashes it: the `--format json`
+/// form without the clause trace.
+pub fn format_1_json(report: &GradeReport) -> String {
+    legacy::pretty_json(report)
+}
+
+/// The report as canonical JSON (encoding 2): keys sorted, no whitespace,
+/// no clause trace.
 pub fn canonical_json(report: &GradeReport) -> String {
     let mut out = Vec::new();
     writer::report(report, &mut out);

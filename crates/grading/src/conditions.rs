@@ -1,142 +1,50 @@
-//! Art. 11–12 conditions, the reference D triggers, the self-inspection
-//! verdict and the overdue-rectification raise.
+//! Art. 11–12 conditions and the reference D triggers, read from the
+//! counted citations ([`crate::classify`]); the self-inspection verdict and
+//! the overdue-rectification raise.
 
+use crate::classify::{completed_by, Count, Target};
 use crate::facts::Licences;
+use crate::report::{ConditionResult, TriggerResult};
 use crate::resolve::{Effective, Resolved};
-use crate::window::{is_blacklist, list_end, publicity_months, Window};
-use model::fact::{Body, FindingCode, InspectionOutcome, ListKind, MeasureType, OpinionForm, PassFail, Severity, TerminationMode};
-use model::ChinaDate;
-use rules::RuleSet;
-use std::collections::BTreeMap;
+use crate::window::Window;
+use model::fact::Body;
+use model::{ChinaDate, Points};
+use rules::{paths, Condition, RuleSet, Trigger};
 
-/// What the facts live on V say, by condition/trigger id: the refs of the
-/// facts that make a condition fail or a trigger fire.
-pub struct Findings {
-    pub evidence: BTreeMap<&'static str, Vec<String>>,
-    /// The A9 verdict: `None` met; `Some(late report ref or None)` failed.
-    pub self_inspection: Option<Option<String>>,
-}
-
-impl Findings {
-    fn add(&mut self, id: &'static str, e: &Effective) {
-        let v = self.evidence.entry(id).or_default();
-        if !v.iter().any(|r| r == e.reference()) {
-            v.push(e.reference().to_string());
+/// The refs behind the counts of `target`, each once, in order; whether any
+/// counts (an absence counts without a ref).
+fn evidence(counts: &[Count], target: Target) -> (bool, Vec<String>) {
+    let mut any = false;
+    let mut refs: Vec<String> = Vec::new();
+    for c in counts.iter().filter(|c| c.target == target) {
+        any = true;
+        if let Some(r) = c.reference {
+            if !refs.iter().any(|x| x == r) {
+                refs.push(r.to_string());
+            }
         }
     }
+    (any, refs)
 }
 
-/// Gathers the evidence of A2–A8, B2–B5 and D1–D6 from live facts.
-pub fn gather(r: &Resolved, live: &dyn Fn(usize) -> bool, w: &Window, rules: &RuleSet, lic: &Licences) -> Findings {
-    let mut f = Findings { evidence: BTreeMap::new(), self_inspection: self_inspection(r, w, rules, lic) };
-    let removals: Vec<&Effective> = r.facts.iter().filter(|e| matches!(e.body, Body::ListRemoved(_))).collect();
-    let mut refusals: Vec<&Effective> = Vec::new();
-    for (i, e) in r.facts.iter().enumerate() {
-        if !live(i) {
-            continue;
-        }
-        match &e.body {
-            Body::SamplingInspection(s) if s.result == PassFail::Fail => {
-                f.add("A4", e);
-                if s.recheck {
-                    f.add("D3", e);
-                }
-            }
-            Body::SupervisionInspection(x) => {
-                if x.outcome != InspectionOutcome::NoIssue {
-                    f.add("A4", e);
-                }
-                if x.outcome == InspectionOutcome::Refused {
-                    f.add("B3", e);
-                    refusals.push(e);
-                }
-                let codes = || x.findings.iter().map(|g| g.code);
-                if codes().any(|c| matches!(c, FindingCode::NonconformingMaterials | FindingCode::NonconformingConditions))
-                    && !rectified_by(r, e, w.v)
-                {
-                    f.add("A2", e);
-                    f.add("B2", e);
-                }
-                if codes().any(|c| matches!(c, FindingCode::Concealment | FindingCode::FalseCommitment)) {
-                    f.add("A8", e);
-                }
-            }
-            Body::PublicOpinion(o) => {
-                if o.form == OpinionForm::MediaExposure || o.strong_consumer_reaction {
-                    f.add("A3", e);
-                }
-                if o.form == OpinionForm::RegulatorNotice {
-                    f.add("A4", e);
-                }
-            }
-            Body::AdministrativePenalty(p) => {
-                f.add("A5", e);
-                f.add("B4", e);
-                if publicity_months(&e.body, rules).is_some() {
-                    f.add("A7", e);
-                }
-                if p.measures.iter().any(|m| m.kind == MeasureType::LicenceRevoked) {
-                    f.add("D2", e);
-                }
-                if p.measures.iter().any(|m| m.kind == MeasureType::CriminalReferral) {
-                    f.add("D6", e);
-                }
-            }
-            Body::ListEntered(l) => {
-                if is_blacklist(l.list) {
-                    f.add("A5", e);
-                    f.add("B4", e);
-                }
-                if l.list == ListKind::JudgmentDefaulter {
-                    f.add("A6", e);
-                    f.add("B5", e);
-                }
-                let on_list_on_v = list_end(e, &removals, w.v).is_none_or(|end| w.v < end);
-                if l.list == ListKind::SeriousViolation && on_list_on_v {
-                    f.add("D1", e);
-                }
-            }
-            Body::BadCreditInfo(_) => f.add("A7", e),
-            Body::LicenceTerminated(t)
-                if matches!(t.mode, TerminationMode::RevokedPenalty | TerminationMode::WithdrawnFraud) =>
-            {
-                f.add("D2", e)
-            }
-            Body::QualityRiskFinding(q) if q.severity == Severity::MajorAccident => f.add("D5", e),
-            _ => {}
-        }
-    }
-    if refusals.len() as u32 >= rules.grades.d4_min_refusals {
-        for e in refusals {
-            f.add("D4", e);
-        }
-    }
-    f
+/// The verdict of a condition on V: A1 and B1 by the score against their
+/// threshold (no evidence: the causes are the dimension items); any other
+/// met when nothing counts against it.
+pub fn condition(c: Condition, counts: &[Count], score: Points, rules: &RuleSet) -> ConditionResult {
+    let (failed, evidence) = evidence(counts, Target::Condition(c));
+    let met = match c {
+        Condition::A1 => score >= rules.grades.a_min_score,
+        Condition::B1 => score >= rules.grades.b_min_score,
+        _ => !failed,
+    };
+    let evidence = if matches!(c, Condition::A1 | Condition::B1) { Vec::new() } else { evidence };
+    ConditionResult { id: c, met, evidence, clause: paths::condition(c) }
 }
 
-/// Live, not void rectification orders of a fact, each with whether a live
-/// completion is dated on or before `by`.
-fn orders_of<'r, 'a>(r: &'r Resolved<'a>, target: &str, v: ChinaDate) -> Vec<&'r Effective<'a>> {
-    r.facts
-        .iter()
-        .filter(|o| o.void.is_none() && o.occurred_on <= v)
-        .filter(|o| matches!(&o.body, Body::RectificationOrdered(x) if x.target == target))
-        .collect()
-}
-
-fn completed_by(r: &Resolved, order: &Effective, by: ChinaDate) -> bool {
-    r.facts.iter().any(|c| {
-        c.void.is_none()
-            && c.occurred_on <= by
-            && matches!(&c.body, Body::RectificationCompleted(x) if x.target == order.reference())
-    })
-}
-
-/// A2: a nonconforming finding is rectified on V when it has at least one
-/// order and every order is completed on or before V.
-fn rectified_by(r: &Resolved, finding: &Effective, v: ChinaDate) -> bool {
-    let orders = orders_of(r, finding.reference(), v);
-    !orders.is_empty() && orders.iter().all(|o| completed_by(r, o, v))
+/// The verdict of a trigger on V: fired when anything counts towards it.
+pub fn trigger(t: Trigger, counts: &[Count]) -> TriggerResult {
+    let (fired, evidence) = evidence(counts, Target::Trigger(t));
+    TriggerResult { id: t, fired, evidence, clause: paths::trigger(t) }
 }
 
 /// The overdue-rectification raise (Art. 16(3), 17(3), 18(2)): orders with
@@ -159,7 +67,7 @@ pub fn overdue_orders(r: &Resolved, w: &Window) -> Vec<String> {
 
 /// A9 (and the licensing deduction): the latest report due on or before V
 /// must have been filed on time. `None` = met.
-fn self_inspection(r: &Resolved, w: &Window, rules: &RuleSet, lic: &Licences) -> Option<Option<String>> {
+pub fn self_inspection(r: &Resolved, w: &Window, rules: &RuleSet, lic: &Licences) -> Option<Option<String>> {
     let (m, d) = rules.self_inspection_due;
     let due = |y: i32| ChinaDate::from_ymd(y + 1, m, d).unwrap_or_else(|| ChinaDate::from_ymd(y + 1, m, 28).expect("valid"));
     let earliest = r.facts.iter().map(|e| e.occurred_on.year()).min()?;

@@ -1,7 +1,7 @@
-//! The enterprise on V: identity, licences, and each fact's liveness.
+//! The enterprise on V: identity and licences.
 
-use crate::resolve::{Effective, Reason, Resolved};
-use crate::window::{list_end, time_exclusion, Window};
+use crate::resolve::{Effective, Resolved};
+use crate::window::Window;
 use model::fact::{Body, Scale};
 use model::ChinaDate;
 use rules::{RiskClass, RuleSet};
@@ -117,41 +117,5 @@ pub fn licence_class(body: &Body, rules: &RuleSet) -> RiskClass {
     match body {
         Body::LicenceGranted(g) => rules.product_risk.class_of(&g.category),
         _ => RiskClass::General,
-    }
-}
-
-/// Each fact's standing on V: void, excluded for time, or live.
-pub struct Standing {
-    /// `None` = live (a basis for grading on V).
-    pub exclusion: Vec<Option<(Reason, Option<String>)>>,
-}
-
-impl Standing {
-    pub fn new(r: &Resolved, w: &Window, rules: &RuleSet, lic: &Licences) -> Standing {
-        let removals: Vec<&Effective> = r.facts.iter().filter(|e| matches!(e.body, Body::ListRemoved(_))).collect();
-        let exclusion = r
-            .facts
-            .iter()
-            .map(|e| {
-                if let Some(m) = &e.void {
-                    return Some((m.reason, Some(m.by.clone())));
-                }
-                let held = matches!(e.body, Body::LicenceGranted(_)).then(|| lic.held(e, w.start.add_days(1), w.v));
-                let end = matches!(e.body, Body::ListEntered(_)).then(|| list_end(e, &removals, w.v)).flatten();
-                let x = time_exclusion(e, w, rules, held, end);
-                match (x, &e.date_moved) {
-                    // A correction that moved the valid date caused this.
-                    (Some((r @ (Reason::AfterEvaluationDate | Reason::OutsideWindow), None)), Some(m)) => {
-                        Some((r, Some(m.by.clone())))
-                    }
-                    (x, _) => x,
-                }
-            })
-            .collect();
-        Standing { exclusion }
-    }
-
-    pub fn live(&self, i: usize) -> bool {
-        self.exclusion[i].is_none()
     }
 }

@@ -3,6 +3,7 @@
 //! arguments, and the same arguments give the same report byte for byte.
 
 pub mod canonical;
+pub mod classify;
 pub mod conditions;
 pub mod diff;
 pub mod facts;
@@ -13,17 +14,16 @@ pub mod score;
 pub mod status;
 pub mod window;
 
-pub use report::{Adjustment, ConditionResult, DimensionResult, Event, GradeReport, Item, RulesRef, Status, TriggerResult};
+pub use report::{Adjustment, ConditionResult, DimensionResult, Event, GradeReport, Item, RulesRef, ScopeClause, Status, Threshold, TriggerResult};
 pub use canonical::{basis_sha256, report_sha256, ENGINE_VERSION, REPORT_FORMAT};
 pub use diff::{diff, ReportDiff};
 pub use resolve::{resolve, Reason, Resolved};
 
-use conditions::{gather, overdue_orders};
-use facts::{identity, Licences, Standing};
+use conditions::{overdue_orders, self_inspection};
+use facts::{identity, Licences};
 use model::fact::Grade;
 use model::{ChinaDate, Record, Seq};
-use rules::{RuleSet, Scope};
-use score::{deductions, Scorer};
+use rules::{paths, RuleSet, Scope};
 use std::collections::BTreeSet;
 use window::Window;
 
@@ -153,54 +153,38 @@ pub fn grade_under(
         known_at_seq: known_at,
         rules: RulesRef { id: rules.id.clone(), sha256: rules.sha256.clone() },
         in_scope,
+        scope: ScopeClause {
+            clause: paths::SCOPE.into(),
+            rule: match rules.scope {
+                Scope::Licensed => "licensed",
+                Scope::KeyCatalogue => "key_catalogue",
+            },
+        },
         grade: None,
         score: None,
+        d_threshold: None,
         dimensions: Vec::new(),
         conditions: Vec::new(),
         triggers: Vec::new(),
         adjustments: Vec::new(),
         events: Vec::new(),
     };
-    let standing = Standing::new(&resolved, &w, rules, &lic);
+    let classified = classify::classify(&resolved, &w, rules, &lic);
     if in_scope {
-        let live = |i: usize| standing.live(i);
-        let findings = gather(&resolved, &live, &w, rules, &lic);
-        let mut scorer = Scorer::new(rules);
-        let late = findings.self_inspection.as_ref().map(|r| r.as_deref());
-        deductions(&mut scorer, &resolved, &live, &id, &lic, &w, late);
-        let (dimensions, score) = scorer.finish();
-
+        let late = self_inspection(&resolved, &w, rules, &lic);
+        let counts = classify::counts(&classified, &resolved, &id, &w, rules, late.as_ref().map(|r| r.as_deref()));
+        let (dimensions, score) = score::score(&counts, rules);
         let g = &rules.grades;
-        let condition = |cid: &str| -> ConditionResult {
-            let evidence = match cid {
-                "A9" => findings.self_inspection.clone().map(|r| r.into_iter().collect()).unwrap_or_default(),
-                "A1" | "B1" => Vec::new(),
-                _ => findings.evidence.get(cid).cloned().unwrap_or_default(),
-            };
-            let met = match cid {
-                "A1" => score >= g.a_min_score,
-                "B1" => score >= g.b_min_score,
-                "A9" => findings.self_inspection.is_none(),
-                _ => evidence.is_empty(),
-            };
-            ConditionResult { id: cid.to_string(), met, evidence }
-        };
-        let a: Vec<ConditionResult> = g.a_conditions.iter().map(|c| condition(c)).collect();
-        let b: Vec<ConditionResult> = g.b_conditions.iter().map(|c| condition(c)).collect();
-        let triggers: Vec<TriggerResult> = g
-            .d_triggers
-            .iter()
-            .map(|t| {
-                let evidence = findings.evidence.get(t.as_str()).cloned().unwrap_or_default();
-                TriggerResult { id: t.clone(), fired: !evidence.is_empty(), evidence }
-            })
-            .collect();
-
-        let base = if score < g.d_below_score || triggers.iter().any(|t| t.fired) {
+        let conditions: Vec<ConditionResult> =
+            g.a_conditions.iter().chain(&g.b_conditions).map(|c| conditions::condition(*c, &counts, score, rules)).collect();
+        let triggers: Vec<TriggerResult> = g.d_triggers.iter().map(|t| conditions::trigger(*t, &counts)).collect();
+        let below = score < g.d_below_score;
+        let met = |of_a: bool| conditions.iter().filter(|c| c.id.of_a() == of_a).all(|c| c.met);
+        let base = if below || triggers.iter().any(|t| t.fired) {
             Grade::D
-        } else if a.iter().all(|c| c.met) {
+        } else if met(true) {
             Grade::A
-        } else if b.iter().all(|c| c.met) {
+        } else if met(false) {
             Grade::B
         } else {
             Grade::C
@@ -209,12 +193,19 @@ pub fn grade_under(
         let mut grade = base;
         if base != Grade::D && !overdue.is_empty() {
             grade = base.raised();
-            report.adjustments.push(Adjustment { id: "overdue_rectification".into(), from: base, to: grade, evidence: overdue });
+            report.adjustments.push(Adjustment {
+                id: "overdue_rectification".into(),
+                from: base,
+                to: grade,
+                evidence: overdue,
+                clause: paths::OVERDUE_RAISE.into(),
+            });
         }
         report.grade = Some(grade);
         report.score = Some(score);
+        report.d_threshold = Some(Threshold { clause: paths::D_BELOW_SCORE.into(), threshold: g.d_below_score, below });
         report.dimensions = dimensions;
-        report.conditions = a.into_iter().chain(b).collect();
+        report.conditions = conditions;
         report.triggers = triggers;
     }
     let counted: BTreeSet<&str> = report
@@ -225,7 +216,7 @@ pub fn grade_under(
         .chain(report.triggers.iter().flat_map(|t| t.evidence.iter().map(String::as_str)))
         .chain(report.adjustments.iter().flat_map(|a| a.evidence.iter().map(String::as_str)))
         .collect();
-    let events = status::events(known, &resolved, &standing, &counted, rules);
+    let events = status::events(known, &classified, &counted, rules);
     report.events = events;
     (report, out_of_scope)
 }

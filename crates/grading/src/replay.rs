@@ -2,21 +2,23 @@
 //! outcome moved between two rule sets X and Y, which rule-set clauses made
 //! it move, and the transition matrix of a whole jurisdiction.
 //!
-//! Until reports name their clauses (issue 8, item 4), a move is attributed
-//! from the two reports and the two rule sets: deductions whose points differ
-//! (`dimensions.<id>.points.<rule>`, `dimensions.<id>.cap`, a dimension only
-//! one set has), threshold verdicts (`grades.a_min_score`, `b_min_score`,
-//! `d_below_score`), condition and trigger verdicts or listings
-//! (`grades.a_conditions[A4]`, `grades.d_triggers`), the overdue raise,
-//! `scope`, and `annual_run` when the two sides were asked at different
-//! knowledge cuts (`replay --official-run`) and facts lie between them.
+//! A move is attributed from the two reports, which name the clause of
+//! every deduction, verdict and raise (issue 8, item 4): deductions whose
+//! points differ (`dimensions.<id>.points.<rule>`, `dimensions.<id>.cap`, a
+//! dimension only one set has), threshold verdicts (`grades.a_min_score`,
+//! `b_min_score`, `d_below_score`), condition and trigger verdicts
+//! (`grades.a_conditions[A4]`) or listings (`grades.d_triggers`), the
+//! overdue raise, `scope`; from the two rule sets, the clauses no report
+//! names (`base_score`, `floor_score`, `past_year_months`), and
+//! `annual_run` when the two sides were asked at different knowledge cuts
+//! (`replay --official-run`) and facts lie between them.
 
 use crate::diff::{diff, VerdictChange};
 use crate::report::{DimensionResult, Event, GradeReport, Status};
 use crate::OutOfScope;
 use model::fact::Grade;
 use model::{ChinaDate, Points, Record, Seq};
-use rules::{AnnualRun, RuleSet, Scope};
+use rules::{paths, AnnualRun, RuleSet, Scope, Verdict};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -193,28 +195,28 @@ fn score_vs(s: &Side, threshold: Points) -> String {
     }
 }
 
-/// Items of one dimension by deduction rule: (count, sum of points).
-fn by_rule(d: Option<&DimensionResult>) -> BTreeMap<&str, (usize, Points)> {
-    let mut m: BTreeMap<&str, (usize, Points)> = BTreeMap::new();
+/// Items of one dimension by their clause: (deduction rule, count, sum of points).
+fn by_clause(d: Option<&DimensionResult>) -> BTreeMap<&str, (&str, usize, Points)> {
+    let mut m: BTreeMap<&str, (&str, usize, Points)> = BTreeMap::new();
     for i in d.into_iter().flat_map(|d| &d.items) {
-        let e = m.entry(i.rule.as_str()).or_default();
-        e.0 += 1;
-        e.1 = Points(e.1 .0 + i.points.0);
+        let e = m.entry(i.clause.as_str()).or_insert((i.rule.as_str(), 0, Points::ZERO));
+        e.1 += 1;
+        e.2 = Points(e.2 .0 + i.points.0);
     }
     m
 }
 
 /// A deduction rule's effect on one side: "−10.0", "2 items, −20.0", "none (−10.0 each)",
 /// "not in this dimension".
-fn rule_text(rules: &RuleSet, dim: &str, rule: &str, got: Option<&(usize, Points)>) -> String {
+fn rule_text(rules: &RuleSet, dim: &str, rule: &str, got: Option<(usize, Points)>) -> String {
     let each = rules
         .dimensions
         .iter()
         .find(|d| d.id == dim)
         .and_then(|d| rules::Deduction::from_key(rule).and_then(|k| d.points.get(&k)).copied());
     match (got, each) {
-        (Some((1, sum)), _) => points(*sum),
-        (Some((n, sum)), _) => format!("{n} items, {}", points(*sum)),
+        (Some((1, sum)), _) => points(sum),
+        (Some((n, sum)), _) => format!("{n} items, {}", points(sum)),
         (_, Some(p)) => format!("none ({} each)", points(p)),
         (_, None) => "not in this dimension".into(),
     }
@@ -235,27 +237,31 @@ fn dimension_clauses(x: &Side, y: &Side, out: &mut Vec<Clause>) {
             Some(d) => format!("{} (cap {})", points(d.deduction), d.cap),
         };
         let (Some(da), Some(db)) = (da, db) else {
-            out.push(Clause::new(format!("dimensions.{id}"), summary(da), summary(db)));
+            // The dimension as a whole: the table its cap clause is in.
+            let cap = da.or(db).map_or("", |d| d.clause.as_str());
+            let path = cap.rsplit_once('.').map_or(cap, |(dim, _)| dim);
+            out.push(Clause::new(path, summary(da), summary(db)));
             continue;
         };
-        let (ra, rb) = (by_rule(Some(da)), by_rule(Some(db)));
+        let (ra, rb) = (by_clause(Some(da)), by_clause(Some(db)));
         let mut keys: Vec<&str> = ra.keys().copied().collect();
         keys.extend(rb.keys().copied().filter(|k| !ra.contains_key(k)));
         for k in keys {
             let (ga, gb) = (ra.get(k), rb.get(k));
-            if ga.map(|g| g.1) != gb.map(|g| g.1) {
+            if ga.map(|g| g.2) != gb.map(|g| g.2) {
+                let rule = ga.or(gb).map_or("", |g| g.0);
                 out.push(Clause::new(
-                    format!("dimensions.{id}.points.{k}"),
-                    rule_text(x.rules, id, k, ga),
-                    rule_text(y.rules, id, k, gb),
+                    k,
+                    rule_text(x.rules, id, rule, ga.map(|g| (g.1, g.2))),
+                    rule_text(y.rules, id, rule, gb.map(|g| (g.1, g.2))),
                 ));
             }
         }
-        let sum = |r: &BTreeMap<&str, (usize, Points)>| Points(r.values().map(|v| v.1 .0).sum());
+        let sum = |r: &BTreeMap<&str, (&str, usize, Points)>| Points(r.values().map(|v| v.2 .0).sum());
         let (sa, sb) = (sum(&ra), sum(&rb));
         if da.cap != db.cap && (sa > da.cap || sb > db.cap) {
             let capped = |s: Points, d: &DimensionResult| format!("{} (items {}, cap {})", points(d.deduction), points(s), d.cap);
-            out.push(Clause::new(format!("dimensions.{id}.cap"), capped(sa, da), capped(sb, db)));
+            out.push(Clause::new(db.clause.as_str(), capped(sa, da), capped(sb, db)));
         }
     }
 }
@@ -272,19 +278,16 @@ struct Levels {
 impl Levels {
     fn of(s: &Side) -> Levels {
         let r = s.report;
-        let below = r.score.is_some_and(|p| p < s.rules.grades.d_below_score);
-        let all = |p: char| r.conditions.iter().filter(|c| c.id.starts_with(p)).all(|c| c.met);
-        Levels { below, d: below || r.triggers.iter().any(|t| t.fired), all_a: all('A'), all_b: all('B') }
+        let below = r.d_threshold.as_ref().is_some_and(|t| t.below);
+        let all = |a: bool| r.conditions.iter().filter(|c| c.id.of_a() == a).all(|c| c.met);
+        Levels { below, d: below || r.triggers.iter().any(|t| t.fired), all_a: all(true), all_b: all(false) }
     }
 }
 
-/// The path of a condition or trigger list, from the id's letter.
-fn list_of(id: &str) -> &'static str {
-    match id.as_bytes().first() {
-        Some(b'A') => "grades.a_conditions",
-        Some(b'B') => "grades.b_conditions",
-        _ => "grades.d_triggers",
-    }
+/// The clause a report names for the verdict `id`, if it lists it.
+fn verdict_clause<'r>(r: &'r GradeReport, id: &str) -> Option<&'r str> {
+    let c = r.conditions.iter().find(|c| c.id == id).map(|c| c.clause.as_str());
+    c.or_else(|| r.triggers.iter().find(|t| t.id == id).map(|t| t.clause.as_str()))
 }
 
 fn verdict_clauses(x: &Side, y: &Side, changes: &[VerdictChange], trigger: bool, out: &mut Vec<Clause>) {
@@ -310,21 +313,26 @@ fn verdict_clauses(x: &Side, y: &Side, changes: &[VerdictChange], trigger: bool,
         }
     };
     for c in changes {
-        let (threshold, name) = match c.id.as_str() {
-            "A1" => (Some(("a_min_score", x.rules.grades.a_min_score, y.rules.grades.a_min_score)), "A1"),
-            "B1" => (Some(("b_min_score", x.rules.grades.b_min_score, y.rules.grades.b_min_score)), "B1"),
-            id => (None, id),
+        let name = c.id.as_str();
+        let threshold = match name {
+            "A1" => Some((x.rules.grades.a_min_score, y.rules.grades.a_min_score)),
+            "B1" => Some((x.rules.grades.b_min_score, y.rules.grades.b_min_score)),
+            _ => None,
         };
-        match (threshold, c.from, c.to) {
-            // A1 and B1 are the score thresholds: name the threshold.
-            (Some((key, tx, ty)), Some(fx), Some(fy)) => {
-                let t = |s: &Side, th: Points, met: bool| format!("{}: {}", score_vs(s, th), if met { "met" } else { "not met" });
-                out.push(Clause::new(format!("grades.{key}"), t(x, tx, fx), t(y, ty, fy)));
+        // Listed on both sides: the clause the reports name (A1 and B1: the
+        // score threshold); on one side only: the list.
+        match (verdict_clause(x.report, name).filter(|_| c.from.is_some()), c.from, c.to) {
+            (Some(clause), Some(fx), Some(fy)) => match threshold {
+                Some((tx, ty)) => {
+                    let t = |s: &Side, th: Points, met: bool| format!("{}: {}", score_vs(s, th), if met { "met" } else { "not met" });
+                    out.push(Clause::new(clause, t(x, tx, fx), t(y, ty, fy)));
+                }
+                None => out.push(Clause::new(clause, text(x, c.from, name), text(y, c.to, name))),
+            },
+            _ => {
+                let list = Verdict::from_id(name).map_or("grades", paths::list);
+                out.push(Clause::new(list, text(x, c.from, name), text(y, c.to, name)));
             }
-            (_, Some(_), Some(_)) => {
-                out.push(Clause::new(format!("{}[{name}]", list_of(name)), text(x, c.from, name), text(y, c.to, name)));
-            }
-            _ => out.push(Clause::new(list_of(name), text(x, c.from, name), text(y, c.to, name))),
         }
     }
 }
@@ -381,7 +389,7 @@ pub fn attribute(x: &Side, y: &Side) -> Vec<Clause> {
         out.push(c);
     }
     if a.in_scope != b.in_scope {
-        out.push(Clause::new("scope", scope_text(x), scope_text(y)));
+        out.push(Clause::new(a.scope.clause.as_str(), scope_text(x), scope_text(y)));
     }
     if !(a.in_scope && b.in_scope) {
         return out;
@@ -401,7 +409,10 @@ pub fn attribute(x: &Side, y: &Side) -> Vec<Clause> {
     if lx.d != ly.d {
         if lx.below != ly.below {
             let t = |s: &Side, l: &Levels| format!("{}: {}", score_vs(s, s.rules.grades.d_below_score), if l.below { "D" } else { "not D" });
-            out.push(Clause::new("grades.d_below_score", t(x, &lx), t(y, &ly)));
+            // The clause the report of the side below the threshold names.
+            let below = [a, b].into_iter().filter_map(|r| r.d_threshold.as_ref()).find(|t| t.below);
+            let clause = below.map_or(paths::D_BELOW_SCORE, |t| t.clause.as_str());
+            out.push(Clause::new(clause, t(x, &lx), t(y, &ly)));
         }
         verdict_clauses(x, y, &d.triggers, true, &mut out);
     } else if !lx.d && lx.all_a != ly.all_a {
@@ -420,7 +431,8 @@ pub fn attribute(x: &Side, y: &Side) -> Vec<Clause> {
                 None => format!("{on}: no raise"),
             }
         };
-        out.push(Clause::new("grades.overdue_raise", t(x, &d.adjustment.0), t(y, &d.adjustment.1)));
+        let raised = a.adjustments.first().or(b.adjustments.first());
+        out.push(Clause::new(raised.map_or(paths::OVERDUE_RAISE, |r| r.clause.as_str()), t(x, &d.adjustment.0), t(y, &d.adjustment.1)));
     }
     if x.rules.past_year_months != y.rules.past_year_months && d.facts.iter().any(|f| f.from.is_some() && f.to.is_some()) {
         out.push(Clause::new("past_year_months", x.rules.past_year_months.to_string(), y.rules.past_year_months.to_string()));
@@ -657,6 +669,41 @@ mod tests {
         assert_eq!(m, Some(Move::Scope));
         assert_eq!(paths(&c), ["annual_run", "scope"]);
         assert_eq!(c[0].y, "first_quarter: known at seq 4 (+ LIC-1)");
+    }
+
+    #[test]
+    fn issue8_replay_attribute_reads_the_clauses_the_reports_name() {
+        let mut lines = clean(true);
+        lines.push(sampling_failed());
+        let (revised, raised) = (shipped("xpcc-revised"), draft("sampling_failed = 10.0", "sampling_failed = 25.0"));
+        let recs = records(&lines);
+        let (mut ra, oa) = grade_and_scope(E, &recs, on(), Seq(4), &revised);
+        let (mut rb, ob) = grade_and_scope(E, &recs, on(), Seq(4), &raised);
+        // The reports' own clauses, as graded.
+        let named = |ra: &GradeReport, rb: &GradeReport| -> Vec<String> {
+            let c = attribute(&Side { report: ra, out_of_scope: oa, rules: &revised }, &Side { report: rb, out_of_scope: ob, rules: &raised });
+            c.into_iter().map(|c| c.clause).collect()
+        };
+        assert_eq!(named(&ra, &rb), ["dimensions.sampling.points.sampling_failed", "grades.b_min_score"]);
+        // Whatever clause the reports name is the one attribute names.
+        for r in [&mut ra, &mut rb] {
+            let dim = r.dimensions.iter_mut().find(|d| d.id == "sampling").unwrap();
+            dim.items[0].clause = "dimensions.sampling.points.as_the_report_says".into();
+            r.conditions.iter_mut().find(|c| c.id == "B1").unwrap().clause = "grades.b_threshold_as_named".into();
+        }
+        assert_eq!(named(&ra, &rb), ["dimensions.sampling.points.as_the_report_says", "grades.b_threshold_as_named"]);
+        // The same for a trigger, the D threshold, the raise and scope.
+        rb.d_threshold.as_mut().unwrap().below = true;
+        rb.d_threshold.as_mut().unwrap().clause = "grades.d_named".into();
+        assert!(named(&ra, &rb).contains(&"grades.d_named".to_string()));
+        let (mut out, _) = grade_and_scope(E, &records(&clean(false)), on(), Seq(4), &shipped("xpcc-trial"));
+        out.scope.clause = "scope_as_named".into();
+        let trial = shipped("xpcc-trial");
+        let c = attribute(
+            &Side { report: &out, out_of_scope: Some(OutOfScope::NotOnKeyCatalogue), rules: &trial },
+            &Side { report: &ra, out_of_scope: None, rules: &revised },
+        );
+        assert_eq!(c[0].clause, "scope_as_named");
     }
 
     #[test]

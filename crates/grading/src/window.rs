@@ -2,7 +2,7 @@
 //! publicity and the liveness of each fact on V (DOMAIN.md "Time").
 
 use crate::resolve::{Effective, Mark, Reason};
-use model::fact::{Body, ListKind, MeasureType, Procedure};
+use model::fact::{Body, MeasureType};
 use model::ChinaDate;
 use rules::RuleSet;
 
@@ -15,8 +15,15 @@ pub struct Window {
 }
 
 impl Window {
+    /// The past year of the rule set (`past_year_months`).
     pub fn new(v: ChinaDate, rules: &RuleSet) -> Window {
-        Window { start: v.add_months(-rules.past_year_months), v }
+        Window::months(v, rules.past_year_months)
+    }
+
+    /// The `months` up to V: valid dates d with V − months < d ≤ V
+    /// (a condition's own window, `[windows]`).
+    pub fn months(v: ChinaDate, months: i32) -> Window {
+        Window { start: v.add_months(-months), v }
     }
 
     pub fn contains(&self, d: ChinaDate) -> bool {
@@ -29,17 +36,18 @@ impl Window {
     }
 }
 
-/// How long a penalty is publicized (Art. 10(1), reference SAMR rule):
-/// `None` = not publicized (counts through the window alone).
+/// How long a penalty is publicized (Art. 10(1), the rule set's
+/// `[publicity]`): `None` = not publicized (counts through the window
+/// alone) — a procedure of `unpublicized_procedures`, or only measures of
+/// `unpublicized_measures`; minor when every measure is of
+/// `minor_measures` (a fine only below `minor_fine_below_yuan`).
 pub fn publicity_months(body: &Body, rules: &RuleSet) -> Option<i32> {
     let Body::AdministrativePenalty(p) = body else { return None };
-    if p.procedure == Procedure::Simple || p.measures.iter().all(|m| m.kind == MeasureType::Warning) {
+    if rules.unpublicized_procedures.contains(&p.procedure) || p.measures.iter().all(|m| rules.unpublicized_measures.contains(&m.kind)) {
         return None;
     }
-    let minor = p.measures.iter().all(|m| match m.kind {
-        MeasureType::Warning | MeasureType::PublicCriticism => true,
-        MeasureType::Fine => m.amount_yuan.is_some_and(|a| a < rules.minor_fine_below),
-        _ => false,
+    let minor = p.measures.iter().all(|m| {
+        rules.minor_measures.contains(&m.kind) && (m.kind != MeasureType::Fine || m.amount_yuan.is_some_and(|a| a < rules.minor_fine_below))
     });
     Some(if minor { rules.minor_penalty_months } else { rules.other_penalty_months })
 }
@@ -73,22 +81,12 @@ fn repairable(body: &Body) -> bool {
 /// in precedence order: after V › outside the window › repaired ›
 /// publicity / impact over. `None` = it is live on V.
 ///
-/// `held_in_window` is for licences; `list_end` for list entries.
-pub fn time_exclusion(
-    e: &Effective,
-    w: &Window,
-    rules: &RuleSet,
-    held_in_window: Option<bool>,
-    list_end: Option<ChinaDate>,
-) -> Option<(Reason, Option<String>)> {
+/// `in_window`: whether the fact falls in the window `w` (a licence: held
+/// on a day of it; a list entry: its period overlaps it; else its valid date).
+pub fn time_exclusion(e: &Effective, w: &Window, rules: &RuleSet, in_window: bool) -> Option<(Reason, Option<String>)> {
     if e.occurred_on > w.v {
         return Some((Reason::AfterEvaluationDate, None));
     }
-    let in_window = match (&e.body, held_in_window) {
-        (_, Some(held)) => held,
-        (Body::ListEntered(_), _) => w.overlaps(e.occurred_on, list_end),
-        _ => w.contains(e.occurred_on),
-    };
     if !in_window {
         return Some((Reason::OutsideWindow, None));
     }
@@ -108,9 +106,4 @@ pub fn time_exclusion(
         }
     }
     None
-}
-
-/// Whether a list entry is of a list that blocks A5/B4.
-pub fn is_blacklist(l: ListKind) -> bool {
-    matches!(l, ListKind::AbnormalOperations | ListKind::SeriousViolation | ListKind::OtherBlacklist)
 }

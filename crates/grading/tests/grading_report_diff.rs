@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use grading::{diff, Adjustment, ConditionResult, DimensionResult, Event, GradeReport, Reason, Status, TriggerResult};
+use grading::{diff, Adjustment, DimensionResult, Event, GradeReport, Reason, Status};
 use model::fact::{Grade, Kind};
 use model::{Points, Seq};
 
@@ -82,11 +82,11 @@ fn decisive_reasons_name_what_decided_the_grade() {
     // A raise: the reasons of the grade before it, then "+overdue".
     let mut raised = b.clone();
     raised.grade = Some(Grade::C);
-    raised.adjustments.push(Adjustment { id: "overdue_rectification".into(), from: Grade::B, to: Grade::C, evidence: vec!["O".into()] });
+    raised.adjustments.push(Adjustment { id: "overdue_rectification".into(), from: Grade::B, to: Grade::C, evidence: vec!["O".into()], clause: "grades.overdue_raise".into() });
     assert_eq!(raised.decisive_reasons(), "A4 A9 +overdue");
     let mut raised_a = a.clone();
     raised_a.grade = Some(Grade::B);
-    raised_a.adjustments.push(Adjustment { id: "overdue_rectification".into(), from: Grade::A, to: Grade::B, evidence: vec!["O".into()] });
+    raised_a.adjustments.push(Adjustment { id: "overdue_rectification".into(), from: Grade::A, to: Grade::B, evidence: vec!["O".into()], clause: "grades.overdue_raise".into() });
     assert_eq!(raised_a.decisive_reasons(), "+overdue");
 
     let mut out = a.clone();
@@ -100,8 +100,9 @@ fn decisive_reasons_name_what_decided_the_grade() {
 fn sha256_is_the_hash_of_the_versioned_encoding() {
     use sha2::{Digest, Sha256};
     let a = clean();
-    // Report format 1: the pretty JSON; format 2 (current): a tag and the canonical JSON.
-    let v1 = hex::encode(Sha256::digest(a.to_json().as_bytes()));
+    // Report format 1: the pretty JSON without the clause trace; format 2
+    // (current): a tag and the canonical JSON (no clause trace either).
+    let v1 = hex::encode(Sha256::digest(grading::canonical::format_1_json(&a).as_bytes()));
     assert_eq!(grading::report_sha256(&a, 1), Some(v1));
     let v2 = hex::encode(Sha256::digest([b"credit-ledger report/2\n".as_slice(), grading::canonical::canonical_json(&a).as_bytes()].concat()));
     assert_eq!(a.sha256(), v2);
@@ -208,7 +209,7 @@ fn any_single_difference_makes_a_diff_non_empty() {
     trigger(&mut x, "D1", &["X"]);
     cases.push(("trigger", x));
     let mut x = a.clone();
-    x.adjustments.push(Adjustment { id: "overdue_rectification".into(), from: Grade::A, to: Grade::B, evidence: vec![] });
+    x.adjustments.push(Adjustment { id: "overdue_rectification".into(), from: Grade::A, to: Grade::B, evidence: vec![], clause: "grades.overdue_raise".into() });
     cases.push(("adjustment", x));
     let mut x = a.clone();
     x.events[0].status = Status::Counted;
@@ -231,14 +232,18 @@ fn any_single_difference_makes_a_diff_non_empty() {
 /// Dimensions, conditions and triggers only one side has (two rule sets).
 #[test]
 fn diff_lists_items_only_one_side_has_once() {
-    let a = clean();
-    let mut b = a.clone();
+    // A lists neither A9 nor D6; B lists both, and not B5.
+    let mut a = clean();
+    a.conditions.retain(|c| c.id != "A9");
+    a.triggers.retain(|t| t.id != "D6");
+    let mut b = clean();
     b.dimensions.retain(|d| d.id != "complaints");
-    b.dimensions.push(DimensionResult { id: "industry".into(), deduction: Points(30), cap: Points(50), items: vec![] });
-    b.dimensions.push(DimensionResult { id: "zero".into(), deduction: Points(0), cap: Points(50), items: vec![] });
-    b.conditions.push(ConditionResult { id: "A10".into(), met: false, evidence: vec!["E-1".into()] });
+    let dim = |id: &str, tenths| DimensionResult { id: id.into(), deduction: Points(tenths), cap: Points(50), items: vec![], clause: format!("dimensions.{id}.cap") };
+    b.dimensions.push(dim("industry", 30));
+    b.dimensions.push(dim("zero", 0));
+    condition(&mut b, "A9", false, &["E-1"]);
     b.conditions.retain(|c| c.id != "B5");
-    b.triggers.push(TriggerResult { id: "D7".into(), fired: true, evidence: vec!["E-2".into()] });
+    trigger(&mut b, "D6", &["E-2"]);
     let d = diff(&a, &b);
     let dims: Vec<(&str, Option<Points>, Option<Points>)> = d.dimensions.iter().map(|x| (x.id.as_str(), x.from, x.to)).collect();
     assert_eq!(
@@ -247,9 +252,9 @@ fn diff_lists_items_only_one_side_has_once() {
     );
     let conds: Vec<(&str, Option<bool>, Option<bool>, Vec<String>)> =
         d.conditions.iter().map(|x| (x.id.as_str(), x.from, x.to, x.evidence.clone())).collect();
-    assert_eq!(conds, [("B5", Some(true), None, vec![]), ("A10", None, Some(false), vec!["E-1".to_string()])]);
+    assert_eq!(conds, [("B5", Some(true), None, vec![]), ("A9", None, Some(false), vec!["E-1".to_string()])]);
     let trig: Vec<(&str, Option<bool>, Option<bool>)> = d.triggers.iter().map(|x| (x.id.as_str(), x.from, x.to)).collect();
-    assert_eq!(trig, [("D7", None, Some(true))]);
+    assert_eq!(trig, [("D6", None, Some(true))]);
 }
 
 fn event(seq: u64, reference: &str, status: Status, reason: Option<&'static str>) -> Event {

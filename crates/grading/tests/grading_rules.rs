@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use grading::facts::{identity, Licences};
-use grading::window::{is_blacklist, list_end, publicity_months, Window};
+use grading::window::{list_end, publicity_months, Window};
 use grading::{resolve, Status};
 use model::fact::{Grade, ListKind};
 use model::{ChinaDate, Points, Seq};
@@ -70,10 +70,13 @@ fn publicity_by_procedure_and_measures() {
 
 #[test]
 fn blacklists_are_the_three_lists_that_block_a5() {
-    assert!(is_blacklist(ListKind::AbnormalOperations));
-    assert!(is_blacklist(ListKind::SeriousViolation));
-    assert!(is_blacklist(ListKind::OtherBlacklist));
-    assert!(!is_blacklist(ListKind::JudgmentDefaulter));
+    use rules::{Condition, Verdict};
+    let r = revised();
+    let a5 = Verdict::Condition(Condition::A5);
+    assert!(r.lists(a5, ListKind::AbnormalOperations));
+    assert!(r.lists(a5, ListKind::SeriousViolation));
+    assert!(r.lists(a5, ListKind::OtherBlacklist));
+    assert!(!r.lists(a5, ListKind::JudgmentDefaulter));
 }
 
 // A list period ends at the earliest live removal dated on or before V.

@@ -48,7 +48,11 @@ macro_rules! string_enum {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         pub enum $name { $(#[serde(rename = $s)] $v),* }
         impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$v),*];
             pub fn as_str(self) -> &'static str { match self { $($name::$v => $s),* } }
+            /// The value of a name as written in facts and rule-set files.
+            pub fn from_name(name: &str) -> Option<$name> { $name::ALL.iter().copied().find(|v| v.as_str() == name) }
         }
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }

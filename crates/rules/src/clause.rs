@@ -25,6 +25,19 @@ pub enum Leaf {
     Bool(bool),
     /// A list of ids or names, whose order does not matter.
     Ids(Vec<String>),
+    /// An optional key the file leaves out, with the value it has then
+    /// (docs/RULES.md gives each default).
+    Default(Box<Leaf>),
+}
+
+impl Leaf {
+    /// The value in force: a default's value, else the leaf itself.
+    pub fn value(&self) -> &Leaf {
+        match self {
+            Leaf::Default(v) => v.value(),
+            v => v,
+        }
+    }
 }
 
 /// A key's clause: a value, a table of clauses, or a list of tables
@@ -73,12 +86,14 @@ impl fmt::Display for Leaf {
             Leaf::Int(i) => write!(f, "{i}"),
             Leaf::Bool(b) => write!(f, "{b}"),
             Leaf::Ids(v) => write!(f, "[{}]", v.join(", ")),
+            Leaf::Default(v) => write!(f, "{v} (default)"),
         }
     }
 }
 
 impl fmt::Display for Node {
-    /// On one line: a table as `{key = value, …}`.
+    /// On one line: a table as `{key = value, …}`; a default is marked
+    /// `(default)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Node::Leaf(l) => write!(f, "{l}"),
@@ -112,7 +127,7 @@ impl fmt::Display for Clauses {
 
 impl Serialize for Leaf {
     /// JSON: points as a number with one decimal, dates as strings, an
-    /// absent key as null.
+    /// absent key as null, a default as its value.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Leaf::Text(t) => s.serialize_str(t),
@@ -122,6 +137,7 @@ impl Serialize for Leaf {
             Leaf::Int(i) => s.serialize_i64(*i),
             Leaf::Bool(b) => s.serialize_bool(*b),
             Leaf::Ids(v) => v.serialize(s),
+            Leaf::Default(v) => v.serialize(s),
         }
     }
 }

@@ -105,6 +105,13 @@ fn node(path: String, a: &Node, b: &Node, out: &mut Vec<Change>) {
 }
 
 fn leaf(path: String, a: &Leaf, b: &Leaf, out: &mut Vec<Change>) {
+    // Two defaults are no change (a default that follows another key, e.g.
+    // a window following `past_year_months`, changes with that key, which is
+    // listed); a default and a value the file sets compare by value.
+    if matches!((a, b), (Leaf::Default(_), Leaf::Default(_))) {
+        return;
+    }
+    let (a, b) = (a.value(), b.value());
     match (a, b) {
         (Leaf::Ids(x), Leaf::Ids(y)) => {
             let added: Vec<String> = y.iter().filter(|i| !x.contains(i)).cloned().collect();

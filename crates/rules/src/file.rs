@@ -1,7 +1,8 @@
 //! The rule set: its parts as the grading reads them, and its errors.
 
 use crate::clause::Clauses;
-use crate::{Deduction, Problem};
+use crate::{Condition, Deduction, Problem, Trigger, Verdict};
+use model::fact::{ListKind, MeasureType, Procedure};
 use model::{ChinaDate, Points, Yuan};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -119,9 +120,9 @@ pub struct Grades {
     pub a_min_score: Points,
     pub b_min_score: Points,
     pub d_below_score: Points,
-    pub a_conditions: Vec<String>,
-    pub b_conditions: Vec<String>,
-    pub d_triggers: Vec<String>,
+    pub a_conditions: Vec<Condition>,
+    pub b_conditions: Vec<Condition>,
+    pub d_triggers: Vec<Trigger>,
     pub d4_min_refusals: u32,
     pub overdue_raise: bool,
 }
@@ -148,8 +149,26 @@ pub struct RuleSet {
     pub other_penalty_months: i32,
     /// A fine below this (and only warnings/criticism besides) is a minor penalty.
     pub minor_fine_below: Yuan,
+    /// Measures that keep an ordinary-procedure penalty minor (publicized
+    /// `minor_penalty_months`): each of its measures is one of these; a
+    /// `fine` only when below `minor_fine_below`. `[publicity]
+    /// minor_measures`.
+    pub minor_measures: BTreeSet<MeasureType>,
+    /// Procedures whose penalties are never publicized (`simple`).
+    pub unpublicized_procedures: BTreeSet<Procedure>,
+    /// A penalty whose every measure is one of these is not publicized
+    /// (`warning`).
+    pub unpublicized_measures: BTreeSet<MeasureType>,
     /// A fine of at least this deducts `penalty_fine_large`.
     pub fine_large_from: Yuan,
+    /// `[lists]`: the list kinds whose entries are evidence of each
+    /// condition or trigger (defaults filled in; a verdict not here takes
+    /// no list entries). D1 counts an entry on the list on V; the others an
+    /// entry whose period overlaps their window.
+    pub lists: BTreeMap<Verdict, BTreeSet<ListKind>>,
+    /// `[windows]`: the look-back of a condition or trigger in months,
+    /// where the file sets one; see [`RuleSet::window_months`].
+    pub windows: BTreeMap<Verdict, i32>,
     pub self_inspection_due: (u32, u32),
     pub product_risk: ProductRisk,
     pub dimensions: Vec<Dimension>,
@@ -188,9 +207,23 @@ impl RuleSet {
             .find_map(|(i, dim)| dim.points.get(&d).map(|p| (i, *p)))
     }
 
-    /// Whether a condition/trigger id is in force in this set.
-    pub fn uses(&self, id: &str) -> bool {
+    /// Whether a condition or trigger is in force in this set.
+    pub fn uses(&self, v: Verdict) -> bool {
         let g = &self.grades;
-        g.a_conditions.iter().chain(&g.b_conditions).chain(&g.d_triggers).any(|x| x == id)
+        match v {
+            Verdict::Condition(c) => g.a_conditions.contains(&c) || g.b_conditions.contains(&c),
+            Verdict::Trigger(t) => g.d_triggers.contains(&t),
+        }
+    }
+
+    /// How far back a condition or trigger looks, in months: its
+    /// `[windows]` entry, else `past_year_months`.
+    pub fn window_months(&self, v: Verdict) -> i32 {
+        self.windows.get(&v).copied().unwrap_or(self.past_year_months)
+    }
+
+    /// Whether entries of list `kind` are evidence of `v`.
+    pub fn lists(&self, v: Verdict, kind: ListKind) -> bool {
+        self.lists.get(&v).is_some_and(|k| k.contains(&kind))
     }
 }

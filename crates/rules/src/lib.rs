@@ -11,12 +11,15 @@ mod file;
 mod reader;
 mod schema;
 mod select;
+mod verdict;
+pub mod paths;
 
 pub use adopted::{Adoption, AdoptionError};
 pub use clause::{Clauses, Leaf, Node};
 pub use diff::{diff, Change};
 pub use file::{AnnualRun, Dimension, Grades, ProductRisk, RiskClass, RuleSet, RulesError, Scope};
 pub use select::{shipped, RuleBook};
+pub use verdict::{Condition, Trigger, Verdict};
 
 use std::fmt;
 
@@ -160,11 +163,3 @@ impl fmt::Display for Deduction {
         f.write_str(self.key())
     }
 }
-
-/// Dimension ids a rule set may use: the report ids of CONTRACT.md §4.
-pub const DIMENSIONS: &[&str] =
-    &["enterprise_type", "quality_risk", "licensing", "sampling", "inspection", "penalty", "complaints", "public_opinion", "industry"];
-/// Condition ids of Art. 11 (A1–A9) and Art. 12 (B1–B5).
-pub const CONDITIONS: &[&str] = &["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "B1", "B2", "B3", "B4", "B5"];
-/// Trigger ids of the reference D rule (D1–D6).
-pub const TRIGGERS: &[&str] = &["D1", "D2", "D3", "D4", "D5", "D6"];

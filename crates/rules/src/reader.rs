@@ -44,7 +44,9 @@ impl Doc {
 /// `points = { … }`, one `[[dimensions]]` element.
 pub(crate) struct Table<'a> {
     doc: &'a Doc,
-    t: &'a dyn TableLike,
+    /// `None`: an optional table the file leaves out (read as empty, so
+    /// that its keys' defaults are recorded).
+    t: Option<&'a dyn TableLike>,
     /// Key path of the table in problems (`dimensions[2]`); empty at the root.
     loc: String,
     /// Its header's line: where a missing key is reported.
@@ -83,10 +85,10 @@ fn shown(v: &Value) -> String {
 impl<'a> Table<'a> {
     /// The document's root table.
     pub(crate) fn root(doc: &'a Doc, t: &'a dyn TableLike) -> Table<'a> {
-        Table { doc, t, loc: String::new(), line: 1, seen: BTreeSet::new(), clauses: Clauses::default() }
+        Table { doc, t: Some(t), loc: String::new(), line: 1, seen: BTreeSet::new(), clauses: Clauses::default() }
     }
 
-    fn child(&self, t: &'a dyn TableLike, loc: String, line: u32) -> Table<'a> {
+    fn child(&self, t: Option<&'a dyn TableLike>, loc: String, line: u32) -> Table<'a> {
         Table { doc: self.doc, t, loc, line, seen: BTreeSet::new(), clauses: Clauses::default() }
     }
 
@@ -113,7 +115,8 @@ impl<'a> Table<'a> {
 
     /// The line of `key` in the file (the table's line when it is absent).
     pub(crate) fn line_of(&self, key: &str) -> u32 {
-        let span = self.t.key(key).and_then(|k| k.span()).or_else(|| self.t.get(key).and_then(Item::span));
+        let Some(t) = self.t else { return self.line };
+        let span = t.key(key).and_then(|k| k.span()).or_else(|| t.get(key).and_then(Item::span));
         span.map_or(self.line, |s| self.doc.line(s.start))
     }
 
@@ -129,7 +132,7 @@ impl<'a> Table<'a> {
     /// The item of `key`, marked known; a missing key is a problem when required.
     fn item(&mut self, key: &str, required: bool) -> Option<&'a Item> {
         self.seen.insert(key.to_string());
-        match self.t.get(key) {
+        match self.t.and_then(|t| t.get(key)) {
             Some(i) if !i.is_none() => Some(i),
             _ => {
                 if required {
@@ -310,7 +313,7 @@ impl<'a> Table<'a> {
             return None;
         };
         let line = item.span().map_or_else(|| self.line_of(key), |s| self.doc.line(s.start));
-        let mut child = self.child(t, self.path(key), line);
+        let mut child = self.child(Some(t), self.path(key), line);
         let out = f(&mut child);
         let clauses = child.finish();
         self.record(key, Node::Table(clauses));
@@ -339,7 +342,7 @@ impl<'a> Table<'a> {
         let mut all = Vec::new();
         for (i, (t, span)) in elements.into_iter().enumerate() {
             let line = span.map_or_else(|| self.line_of(key), |s| self.doc.line(s.start));
-            let mut child = self.child(t, format!("{}[{i}]", self.path(key)), line);
+            let mut child = self.child(Some(t), format!("{}[{i}]", self.path(key)), line);
             out.push(f(&mut child));
             all.push(child.finish());
         }
@@ -347,11 +350,62 @@ impl<'a> Table<'a> {
         out.into_iter().collect()
     }
 
+    /// Whether the table has `key` (marking nothing read).
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.t.and_then(|t| t.get(key)).is_some_and(|i| !i.is_none())
+    }
+
+    /// Records the default of an optional key the file leaves out: shown by
+    /// `rules show`, compared by value by `rules diff`.
+    pub(crate) fn record_default(&mut self, key: &str, value: Leaf) {
+        self.seen.insert(key.to_string());
+        self.record(key, Node::Leaf(Leaf::Default(Box::new(value))));
+    }
+
+    /// An optional list of names, each one of `T`'s (`name` gives it back),
+    /// `default` when left out.
+    pub(crate) fn opt_names<T: Copy + Ord>(
+        &mut self,
+        key: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        name: impl Fn(T) -> &'static str,
+        known: &[T],
+        default: &[T],
+    ) -> Option<std::collections::BTreeSet<T>> {
+        if !self.has(key) {
+            self.record_default(key, Leaf::Ids(default.iter().map(|t| name(*t).to_string()).collect()));
+            return Some(default.iter().copied().collect());
+        }
+        let all: Vec<&str> = known.iter().map(|t| name(*t)).collect();
+        let ids = self.ids(key, |s| match parse(s) {
+            Some(_) => Ok(()),
+            None => {
+                let hint = suggestion(s, all.iter().copied()).map(|h| format!("did you mean {h:?}? ")).unwrap_or_default();
+                Err(format!("{s:?} is not one of its names ({hint}known: {})", all.join(", ")))
+            }
+        })?;
+        Some(ids.iter().filter_map(|s| parse(s)).collect())
+    }
+
+    /// An optional table: read by `f` like [`Table::table`] when present,
+    /// else `f` reads an empty table (recording its keys' defaults).
+    pub(crate) fn opt_table<T>(&mut self, key: &str, f: impl FnOnce(&mut Table<'a>) -> Option<T>) -> Option<T> {
+        if self.has(key) {
+            return self.table(key, f);
+        }
+        self.seen.insert(key.to_string());
+        let mut child = self.child(None, self.path(key), self.line);
+        let out = f(&mut child);
+        let clauses = child.finish();
+        self.record(key, Node::Table(clauses));
+        out
+    }
+
     /// Every key of the table, in the file's order (for free-keyed tables
     /// such as `points`); mark each one read with [`Table::known`] or
     /// refuse it with [`Table::refuse`].
     pub(crate) fn keys(&self) -> Vec<String> {
-        self.t.iter().map(|(k, _)| k.to_string()).collect()
+        self.t.into_iter().flat_map(|t| t.iter().map(|(k, _)| k.to_string())).collect()
     }
 
     /// Refuses a key of a free-keyed table, at its line.
@@ -362,7 +416,7 @@ impl<'a> Table<'a> {
 
     /// Ends the table: every key no accessor read is an unknown key.
     pub(crate) fn finish(self) -> Clauses {
-        for (k, _) in self.t.iter() {
+        for (k, _) in self.t.into_iter().flat_map(|t| t.iter()) {
             if !self.seen.contains(k) {
                 let hint = suggestion(k, self.seen.iter().map(String::as_str))
                     .map(|s| format!("; did you mean `{s}`?"))

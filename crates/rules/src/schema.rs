@@ -3,17 +3,47 @@
 //! added to the format is one line here (and its field in [`RuleSet`]);
 //! `rules check`, `show` and `diff` then know it without further change.
 
-use crate::clause::Clauses;
+use crate::clause::{Clauses, Leaf};
 use crate::file::{AnnualRun, Dimension, Grades, ProductRisk, RuleSet, Scope};
 use crate::reader::{suggestion, Table};
-use crate::{Deduction, CONDITIONS, DIMENSIONS, TRIGGERS};
+use crate::{Condition, Deduction, Trigger, Verdict};
+use model::fact::{ListKind, MeasureType, Procedure};
 use model::{ChinaDate, Points, Yuan};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The largest amount of money a rule set may name, in yuan (10^12).
 const MAX_YUAN: i64 = 1_000_000_000_000;
 /// Publicity periods: up to 100 years, far from the calendar's limits.
 const MAX_MONTHS: i64 = 1200;
+/// Look-back windows (`past_year_months`, `[windows]`), in months.
+const WINDOW_MONTHS: std::ops::RangeInclusive<i64> = 1..=120;
+
+/// Defaults of the optional keys (docs/RULES.md): what the engine did
+/// before they were keys, so a file without them grades as before.
+pub(crate) mod defaults {
+    use super::*;
+
+    /// `[publicity] minor_measures`.
+    pub const MINOR_MEASURES: &[MeasureType] = &[MeasureType::Warning, MeasureType::PublicCriticism, MeasureType::Fine];
+    /// `[publicity] unpublicized_procedures`.
+    pub const UNPUBLICIZED_PROCEDURES: &[Procedure] = &[Procedure::Simple];
+    /// `[publicity] unpublicized_measures`.
+    pub const UNPUBLICIZED_MEASURES: &[MeasureType] = &[MeasureType::Warning];
+    const BLACKLISTS: &[ListKind] = &[ListKind::AbnormalOperations, ListKind::SeriousViolation, ListKind::OtherBlacklist];
+    const DEFAULTERS: &[ListKind] = &[ListKind::JudgmentDefaulter];
+
+    /// `[lists]`: A5 and B4 the blacklists, A6 and B5 the judgment
+    /// defaulters, D1 the serious-violation list; no other verdict takes
+    /// list entries.
+    pub fn lists(v: Verdict) -> &'static [ListKind] {
+        match v {
+            Verdict::Condition(Condition::A5 | Condition::B4) => BLACKLISTS,
+            Verdict::Condition(Condition::A6 | Condition::B5) => DEFAULTERS,
+            Verdict::Trigger(Trigger::D1) => &[ListKind::SeriousViolation],
+            _ => &[],
+        }
+    }
+}
 
 /// Keeps `v` when `ok` accepts it, else reports the problem at `key`.
 fn ensure<T>(r: &Table<'_>, key: &str, v: Option<T>, ok: impl FnOnce(&T) -> Result<(), String>) -> Option<T> {
@@ -55,9 +85,11 @@ pub(crate) fn read(r: &mut Table<'_>) -> Option<RuleSet> {
     let base_score = r.points("base_score");
     let floor_score = r.points("floor_score");
     let floor_score = ensure(r, "floor_score", floor_score, |f| strictly_below(*f, base_score, "base_score"));
-    let past_year_months = r.int("past_year_months", 1..=120);
+    let past_year_months = r.int("past_year_months", WINDOW_MONTHS);
     let grades = r.table("grades", |g| grades(g, base_score, floor_score));
     let publicity = r.table("publicity", publicity);
+    let lists = r.opt_table("lists", lists);
+    let windows = r.opt_table("windows", |w| windows(w, past_year_months));
     let self_inspection_due = r.table("self_inspection", self_inspection);
     let product_risk = r.table("product_risk", product_risk);
     let fine_large_from = r.table("penalty", |p| p.int("fine_large_from_yuan", 1..=MAX_YUAN));
@@ -79,7 +111,11 @@ pub(crate) fn read(r: &mut Table<'_>) -> Option<RuleSet> {
     else {
         return None;
     };
-    let (minor_penalty_months, other_penalty_months, minor_fine_below) = publicity;
+    let (Some(lists), Some(windows)) = (lists, windows) else {
+        return None;
+    };
+    let Publicity { minor_months: minor_penalty_months, other_months: other_penalty_months, minor_fine_below, minor_measures, unpublicized_procedures, unpublicized_measures } =
+        publicity;
     Some(RuleSet {
         id,
         title,
@@ -95,7 +131,12 @@ pub(crate) fn read(r: &mut Table<'_>) -> Option<RuleSet> {
         minor_penalty_months,
         other_penalty_months,
         minor_fine_below,
+        minor_measures,
+        unpublicized_procedures,
+        unpublicized_measures,
         fine_large_from: Yuan::from_yuan(fine_large_from),
+        lists,
+        windows,
         self_inspection_due,
         product_risk,
         dimensions,
@@ -120,34 +161,48 @@ fn grades(g: &mut Table<'_>, base: Option<Points>, floor: Option<Points>) -> Opt
         Some(f) if *d < f => Err(format!("must not be below floor_score ({f}), got {d}")),
         _ => Ok(()),
     });
-    let a_conditions = g.ids("a_conditions", |id| names(id, CONDITIONS, 'A', "condition"));
-    let b_conditions = g.ids("b_conditions", |id| names(id, CONDITIONS, 'B', "condition"));
-    let d_triggers = g.ids("d_triggers", |id| names(id, TRIGGERS, 'D', "trigger"));
+    let a_conditions = g.ids("a_conditions", |id| of_list(id, 'A'));
+    let b_conditions = g.ids("b_conditions", |id| of_list(id, 'B'));
+    let d_triggers = g.ids("d_triggers", |id| of_list(id, 'D'));
     let d4_min_refusals = g.int("d4_min_refusals", 1..=100);
     let overdue_raise = g.boolean("overdue_raise");
     Some(Grades {
         a_min_score: a?,
         b_min_score: b?,
         d_below_score: d?,
-        a_conditions: a_conditions?,
-        b_conditions: b_conditions?,
-        d_triggers: d_triggers?,
+        a_conditions: a_conditions?.iter().filter_map(|id| Condition::from_id(id)).collect(),
+        b_conditions: b_conditions?.iter().filter_map(|id| Condition::from_id(id)).collect(),
+        d_triggers: d_triggers?.iter().filter_map(|id| Trigger::from_id(id)).collect(),
         d4_min_refusals: u32::try_from(d4_min_refusals?).ok()?,
         overdue_raise: overdue_raise?,
     })
 }
 
-/// An id of a `[grades]` list must name a condition or trigger of its list.
-fn names(id: &str, known: &[&str], list: char, what: &str) -> Result<(), String> {
-    if known.contains(&id) && id.starts_with(list) {
+/// An id of a `[grades]` list must name a condition (A, B) or trigger (D)
+/// of its list.
+fn of_list(id: &str, list: char) -> Result<(), String> {
+    if Verdict::from_id(id).is_some_and(|v| v.as_str().starts_with(list)) {
         return Ok(());
     }
-    let of_list: Vec<&str> = known.iter().copied().filter(|k| k.starts_with(list)).collect();
-    Err(format!("{id:?} names no {what} of the {list} list (known: {})", of_list.join(", ")))
+    let known: Vec<&str> = Verdict::all().map(Verdict::as_str).filter(|k| k.starts_with(list)).collect();
+    let what = if list == 'D' { "trigger" } else { "condition" };
+    Err(format!("{id:?} names no {what} of the {list} list (known: {})", known.join(", ")))
 }
 
-/// `[publicity]`: (minor months, other months, minor fine limit).
-fn publicity(p: &mut Table<'_>) -> Option<(i32, i32, Yuan)> {
+/// `[publicity]`, as read.
+struct Publicity {
+    minor_months: i32,
+    other_months: i32,
+    minor_fine_below: Yuan,
+    minor_measures: BTreeSet<MeasureType>,
+    unpublicized_procedures: BTreeSet<Procedure>,
+    unpublicized_measures: BTreeSet<MeasureType>,
+}
+
+/// `[publicity]`: months of minor and other penalties, the minor fine
+/// limit; optionally which measures are minor and which procedures and
+/// measures are not publicized.
+fn publicity(p: &mut Table<'_>) -> Option<Publicity> {
     let minor = p.int("minor_penalty_months", 0..=MAX_MONTHS);
     let other = p.int("other_penalty_months", 0..=MAX_MONTHS);
     let minor = ensure(p, "minor_penalty_months", minor, |m| match other {
@@ -155,7 +210,83 @@ fn publicity(p: &mut Table<'_>) -> Option<(i32, i32, Yuan)> {
         _ => Ok(()),
     });
     let fine = p.int("minor_fine_below_yuan", 1..=MAX_YUAN);
-    Some((i32::try_from(minor?).ok()?, i32::try_from(other?).ok()?, Yuan::from_yuan(fine?)))
+    let measures = |p: &mut Table<'_>, key: &str, default: &[MeasureType]| {
+        p.opt_names(key, MeasureType::from_name, MeasureType::as_str, MeasureType::ALL, default)
+    };
+    let minor_measures = measures(p, "minor_measures", defaults::MINOR_MEASURES);
+    let unpublicized_procedures =
+        p.opt_names("unpublicized_procedures", Procedure::from_name, Procedure::as_str, Procedure::ALL, defaults::UNPUBLICIZED_PROCEDURES);
+    let unpublicized_measures = measures(p, "unpublicized_measures", defaults::UNPUBLICIZED_MEASURES);
+    Some(Publicity {
+        minor_months: i32::try_from(minor?).ok()?,
+        other_months: i32::try_from(other?).ok()?,
+        minor_fine_below: Yuan::from_yuan(fine?),
+        minor_measures: minor_measures?,
+        unpublicized_procedures: unpublicized_procedures?,
+        unpublicized_measures: unpublicized_measures?,
+    })
+}
+
+/// Refuses the keys of a verdict-keyed table that name no verdict `ok`
+/// accepts (`why` says which ones do).
+fn verdict_keys(t: &mut Table<'_>, ok: impl Fn(Verdict) -> bool, why: &str) -> bool {
+    let mut fine = true;
+    for key in t.keys() {
+        match Verdict::from_id(&key) {
+            Some(v) if ok(v) => {}
+            Some(_) => {
+                t.refuse(&key, format!("takes no entry here: {why}"));
+                fine = false;
+            }
+            None => {
+                let hint = suggestion(&key, Verdict::all().map(Verdict::as_str)).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                t.refuse(&key, format!("is not a condition or trigger id (A1–A9, B1–B5, D1–D6){hint}"));
+                fine = false;
+            }
+        }
+    }
+    fine
+}
+
+/// `[lists]` (optional): per condition or trigger, the list kinds whose
+/// entries are its evidence; a verdict left out keeps its default.
+fn lists(t: &mut Table<'_>) -> Option<BTreeMap<Verdict, BTreeSet<ListKind>>> {
+    let mut ok = verdict_keys(t, Verdict::takes_lists, "A1, B1 and A9 are not decided by list entries");
+    let mut out = BTreeMap::new();
+    for v in Verdict::all().filter(|v| v.takes_lists()) {
+        let default = defaults::lists(v);
+        // A verdict with no default lists and no entry records no clause.
+        if default.is_empty() && !t.has(v.as_str()) {
+            continue;
+        }
+        match t.opt_names(v.as_str(), ListKind::from_name, ListKind::as_str, ListKind::ALL, default) {
+            Some(kinds) => {
+                out.insert(v, kinds);
+            }
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+/// `[windows]` (optional): per condition or trigger that weighs a past
+/// year, its look-back in months; one left out follows `past_year_months`.
+fn windows(t: &mut Table<'_>, past_year_months: Option<i64>) -> Option<BTreeMap<Verdict, i32>> {
+    let mut ok = verdict_keys(t, Verdict::has_window, "A1, B1, A9 and D1 weigh no past-year window");
+    let mut out = BTreeMap::new();
+    for v in Verdict::all().filter(|v| v.has_window()) {
+        if t.has(v.as_str()) {
+            match t.int(v.as_str(), WINDOW_MONTHS).and_then(|m| i32::try_from(m).ok()) {
+                Some(m) => {
+                    out.insert(v, m);
+                }
+                None => ok = false,
+            }
+        } else if let Some(m) = past_year_months {
+            t.record_default(v.as_str(), Leaf::Int(m));
+        }
+    }
+    ok.then_some(out)
 }
 
 /// `[self_inspection]`: the report's due day in year Y+1 (A9).
@@ -187,9 +318,13 @@ fn dimensions(r: &mut Table<'_>) -> Option<Vec<Dimension>> {
         let here = d.loc().to_string();
         let id = d.text("id");
         let id = ensure(d, "id", id, |id| {
-            if !DIMENSIONS.contains(&id.as_str()) {
-                let hint = suggestion(id, DIMENSIONS.iter().copied()).map(|s| format!("did you mean {s:?}? ")).unwrap_or_default();
-                return Err(format!("{id:?} is not a known dimension id ({hint}known: {})", DIMENSIONS.join(", ")));
+            // Any snake_case id: a dimension is what its points hold, so a new
+            // one needs no code (docs/DECISIONS.md "Dimension ids").
+            let snake = id.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+                && id.len() <= 40
+                && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !snake {
+                return Err(format!("{id:?} is not a dimension id (lower-case letters, digits and '_', starting with a letter, at most 40)"));
             }
             match ids.insert(id.clone(), here.clone()) {
                 Some(first) => Err(format!("{id:?} is already the id of {first}")),

@@ -7,7 +7,10 @@
 //!
 //! Every struct is destructured without `..`: a new report field does not
 //! compile until it is written here (and then the golden test asks for a new
-//! `REPORT_FORMAT`).
+//! `REPORT_FORMAT`) or explicitly left out. Left out: the clause trace
+//! (`clause`, `scope`, `d_threshold`; issue 8, item 4), which follows from
+//! the rule set the report pins and the rest of the report, so that
+//! decisions issued before it still reproduce (docs/DECISIONS.md).
 
 use crate::report::{Adjustment, ConditionResult, DimensionResult, Event, GradeReport, Item, RulesRef, TriggerResult};
 use chrono::Datelike;
@@ -25,8 +28,10 @@ pub(super) fn report(r: &GradeReport, out: &mut Vec<u8>) {
         known_at_seq,
         rules,
         in_scope,
+        scope: _,
         grade,
         score,
+        d_threshold: _,
         dimensions,
         conditions,
         triggers,
@@ -60,7 +65,7 @@ fn rules_ref(r: &RulesRef, out: &mut Vec<u8>) {
 }
 
 fn adjustment(a: &Adjustment, out: &mut Vec<u8>) {
-    let Adjustment { id, from, to, evidence } = a;
+    let Adjustment { id, from, to, evidence, clause: _ } = a;
     let mut o = Obj::open(out);
     array(o.key("evidence"), evidence, string);
     string(from.as_str(), o.key("from"));
@@ -70,25 +75,25 @@ fn adjustment(a: &Adjustment, out: &mut Vec<u8>) {
 }
 
 fn condition(c: &ConditionResult, out: &mut Vec<u8>) {
-    let ConditionResult { id, met, evidence } = c;
+    let ConditionResult { id, met, evidence, clause: _ } = c;
     let mut o = Obj::open(out);
     array(o.key("evidence"), evidence, string);
-    string(id, o.key("id"));
+    string(id.as_str(), o.key("id"));
     o.leaf("met", met);
     o.close();
 }
 
 fn trigger(t: &TriggerResult, out: &mut Vec<u8>) {
-    let TriggerResult { id, fired, evidence } = t;
+    let TriggerResult { id, fired, evidence, clause: _ } = t;
     let mut o = Obj::open(out);
     array(o.key("evidence"), evidence, string);
     o.leaf("fired", fired);
-    string(id, o.key("id"));
+    string(id.as_str(), o.key("id"));
     o.close();
 }
 
 fn dimension(d: &DimensionResult, out: &mut Vec<u8>) {
-    let DimensionResult { id, deduction, cap, items } = d;
+    let DimensionResult { id, deduction, cap, items, clause: _ } = d;
     let mut o = Obj::open(out);
     o.leaf("cap", cap);
     o.leaf("deduction", deduction);
@@ -98,7 +103,7 @@ fn dimension(d: &DimensionResult, out: &mut Vec<u8>) {
 }
 
 fn item(i: &Item, out: &mut Vec<u8>) {
-    let Item { reference, points, rule } = i;
+    let Item { reference, points, rule, clause: _ } = i;
     let mut o = Obj::open(out);
     o.leaf("points", points);
     opt_string(reference.as_deref(), o.key("ref"));

@@ -80,12 +80,12 @@ pub fn status(r: &grading::GradeReport, reference: &str) -> String {
 
 /// The ids of the conditions a report fails, in report order.
 pub fn failed(r: &grading::GradeReport) -> Vec<String> {
-    r.failed_conditions().map(|c| c.id.clone()).collect()
+    r.failed_conditions().map(|c| c.id.to_string()).collect()
 }
 
 /// The ids of the triggers that fired, in report order.
 pub fn fired(r: &grading::GradeReport) -> Vec<String> {
-    r.fired_triggers().map(|t| t.id.clone()).collect()
+    r.fired_triggers().map(|t| t.id.to_string()).collect()
 }
 
 /// A dimension's deduction in tenths (0 when absent).

@@ -107,13 +107,13 @@ pub fn check(name: &str, sc: &Scenario, src: &dyn Source) -> Vec<String> {
         }
         check("grade", r.grade.map(|g| g.to_string()).unwrap_or("none".into()), ex.grade.clone());
         check("score", format!("{:?}", r.score.map(|s| s.0)), format!("{:?}", ex.score.map(tenths)));
-        let failed: Vec<String> = r.failed_conditions().map(|c| c.id.clone()).collect();
+        let failed: Vec<String> = r.failed_conditions().map(|c| c.id.to_string()).collect();
         let mut want_failed = ex.failed.clone();
         want_failed.sort();
         let mut got_failed = failed;
         got_failed.sort();
         check("failed", got_failed.join(" "), want_failed.join(" "));
-        let mut fired: Vec<String> = r.fired_triggers().map(|t| t.id.clone()).collect();
+        let mut fired: Vec<String> = r.fired_triggers().map(|t| t.id.to_string()).collect();
         fired.sort();
         let mut want_fired = ex.fired.clone();
         want_fired.sort();

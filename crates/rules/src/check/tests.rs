@@ -111,8 +111,12 @@ fn issue8_check_unknown_deduction_rule() {
 }
 
 #[test]
-fn issue8_check_unknown_or_repeated_dimension_id() {
-    only(&edited("id = \"complaints\"", "id = \"gossip\""), "dimensions[1].id", "gossip", "not a known dimension id");
+fn issue8_check_malformed_or_repeated_dimension_id() {
+    // A new dimension id is no problem (issue 8, item 3): any snake_case id.
+    let s = RuleSet::check(edited("id = \"complaints\"", "id = \"customer_feedback\"").as_bytes()).unwrap();
+    assert_eq!(s.dimensions[1].id, "customer_feedback");
+    only(&edited("id = \"complaints\"", "id = \"Gossip!\""), "dimensions[1].id", "Gossip!", "is not a dimension id");
+    only(&edited("id = \"complaints\"", "id = \"\""), "dimensions[1].id", "id = \"\"", "is not a dimension id");
     let t = edited("id = \"complaints\"", "id = \"sampling\"");
     let p = problems(&t);
     assert_eq!((p.len(), p[0].key.as_str(), p[0].line), (1, "dimensions[1].id", line(&t, "name = \"投诉\"") - 1), "{p:?}");
@@ -260,4 +264,48 @@ fn issue8_check_an_installed_id_with_other_bytes() {
     assert_eq!((problems.len(), problems[0].line, problems[0].key.as_str()), (1, 1, "id"));
     assert!(problems[0].message.contains("is the shipped set \"xpcc-revised\"'s id"), "{problems:?}");
     assert!(book.load("draft.toml", BASE.as_bytes()).is_ok());
+}
+
+#[test]
+fn issue8_optional_keys_default_to_the_engines_former_behaviour() {
+    use crate::{Condition, Trigger, Verdict};
+    use model::fact::{ListKind, MeasureType, Procedure};
+    let s = RuleSet::check(BASE.as_bytes()).unwrap();
+    let kinds = |v: Verdict| s.lists.get(&v).map(|k| k.iter().copied().collect::<Vec<_>>()).unwrap_or_default();
+    assert_eq!(kinds(Verdict::Condition(Condition::A5)), [ListKind::AbnormalOperations, ListKind::SeriousViolation, ListKind::OtherBlacklist]);
+    assert_eq!(kinds(Verdict::Condition(Condition::B4)), kinds(Verdict::Condition(Condition::A5)));
+    assert_eq!(kinds(Verdict::Condition(Condition::B5)), [ListKind::JudgmentDefaulter]);
+    assert_eq!(kinds(Verdict::Trigger(Trigger::D1)), [ListKind::SeriousViolation]);
+    assert!(kinds(Verdict::Condition(Condition::A4)).is_empty());
+    assert_eq!(s.windows.len(), 0);
+    assert_eq!(s.window_months(Verdict::Condition(Condition::A5)), 12);
+    assert_eq!(s.minor_measures.iter().copied().collect::<Vec<_>>(), [MeasureType::Warning, MeasureType::PublicCriticism, MeasureType::Fine]);
+    assert_eq!(s.unpublicized_procedures.iter().copied().collect::<Vec<_>>(), [Procedure::Simple]);
+    assert_eq!(s.unpublicized_measures.iter().copied().collect::<Vec<_>>(), [MeasureType::Warning]);
+    // Set explicitly, they replace the defaults.
+    let t = BASE.to_string() + "\n[lists]\nD1 = [\"serious_violation\", \"abnormal_operations\"]\nA6 = []\n\n[windows]\nA5 = 36\n";
+    let s = RuleSet::check(t.as_bytes()).unwrap();
+    assert!(s.lists(Verdict::Trigger(Trigger::D1), ListKind::AbnormalOperations));
+    assert!(!s.lists(Verdict::Condition(Condition::A6), ListKind::JudgmentDefaulter));
+    assert!(s.lists(Verdict::Condition(Condition::B5), ListKind::JudgmentDefaulter), "B5 keeps its default");
+    assert_eq!((s.window_months(Verdict::Condition(Condition::A5)), s.window_months(Verdict::Condition(Condition::B4))), (36, 12));
+}
+
+#[test]
+fn issue8_check_optional_keys_problems() {
+    let with = |extra: &str| BASE.to_string() + extra;
+    let t = with("\n[lists]\nA5 = [\"blacklist\"]\n");
+    only(&t, "lists.A5[0]", "blacklist", "\"blacklist\" is not one of its names");
+    let t = with("\n[lists]\nA1 = [\"serious_violation\"]\n");
+    only(&t, "lists.A1", "A1 =", "not decided by list entries");
+    let t = with("\n[lists]\nA55 = []\n");
+    only(&t, "lists.A55", "A55", "is not a condition or trigger id");
+    let t = with("\n[windows]\nA4 = 0\n");
+    only(&t, "windows.A4", "A4 = 0", "between 1 and 120");
+    let t = with("\n[windows]\nD1 = 24\n");
+    only(&t, "windows.D1", "D1 = 24", "weigh no past-year window");
+    let t = edited("minor_fine_below_yuan = 100000\n", "minor_fine_below_yuan = 100000\nunpublicized_procedures = [\"summary\"]\n");
+    only(&t, "publicity.unpublicized_procedures[0]", "summary", "known: simple, ordinary");
+    let t = edited("minor_fine_below_yuan = 100000\n", "minor_fine_below_yuan = 100000\nminor_measures = [\"fines\"]\n");
+    only(&t, "publicity.minor_measures[0]", "fines", "did you mean \"fine\"?");
 }
