@@ -165,3 +165,19 @@ fn issue8_adoptions_survive_export_and_restore() {
     let exported = std::fs::read_to_string(&archive).unwrap();
     assert!(exported.contains(r#""kind":"rule_set_adopted""#), "the archive shows the adoption as a fact");
 }
+
+/// A decision graded under a file that was never adopted: `review` cannot
+/// find its rule bytes in the ledger or the shipped sets and says so (exit
+/// 1); given the file, it reproduces.
+#[test]
+fn issue8_review_names_a_rule_set_neither_shipped_nor_adopted() {
+    let (dir, l) = ledger();
+    let f = draft(dir.path(), "draft-2025", "15.0");
+    ok(run(&l, &["issue", "--year", "2025", "--rules", f.to_str().unwrap()]));
+    let reference = format!("GRADE-2025-{E}-1");
+    let o = run(&l, &["review", &reference]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("neither shipped nor adopted") || stderr(&o).contains("neither shipped nor adopted"), "{}{}", stdout(&o), stderr(&o));
+    let o = run(&l, &["review", &reference, "--rules", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
