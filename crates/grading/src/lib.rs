@@ -222,14 +222,15 @@ pub fn grade_under(
 }
 
 #[cfg(test)]
-mod scope_tests {
+pub(crate) mod scope_tests {
     use super::*;
     use model::record::GENESIS_HASH;
     use model::{parse_line, Timestamp};
 
     const E: &str = "91660800000007919G";
 
-    fn records(lines: &[String]) -> Vec<Record> {
+    /// Records sealed from JSON lines, seq 1 on (shared by the unit tests).
+    pub(crate) fn records(lines: &[String]) -> Vec<Record> {
         let mut prev = GENESIS_HASH;
         lines
             .iter()

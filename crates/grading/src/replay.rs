@@ -444,8 +444,6 @@ pub fn attribute(x: &Side, y: &Side) -> Vec<Clause> {
 mod tests {
     use super::*;
     use crate::grade_and_scope;
-    use model::record::GENESIS_HASH;
-    use model::{parse_line, Timestamp};
 
     const E: &str = "916608000000316768";
     const REVISED: &str = include_str!("../../../fixtures/rules/xpcc-revised.toml");
@@ -465,18 +463,7 @@ mod tests {
         RuleSet::parse("draft", text.as_bytes()).unwrap()
     }
 
-    fn records(lines: &[String]) -> Vec<Record> {
-        let mut prev = GENESIS_HASH;
-        lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                let r = Record::seal(Seq(i as u64 + 1), Timestamp(0), parse_line(l).unwrap().fact, prev).unwrap();
-                prev = r.hash;
-                r
-            })
-            .collect()
-    }
+    use crate::scope_tests::records;
 
     /// A licensed large enterprise, report filed: a clean A under the revised set.
     fn clean(key_catalogue: bool) -> Vec<String> {
