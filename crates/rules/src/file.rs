@@ -15,7 +15,7 @@ pub enum RulesError {
     Problems { origin: String, problems: Vec<Problem> },
     #[error("cannot read rule-set file {path}: {message}")]
     Io { path: String, message: String },
-    #[error("no rule set with id {0:?} is installed (shipped: {1})")]
+    #[error("no rule set with id {0:?} is shipped or adopted (known: {1})")]
     Unknown(String, String),
 }
 
