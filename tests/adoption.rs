@@ -126,8 +126,8 @@ fn issue8_bad_adoptions_are_refused_and_append_nothing() {
     let cases: Vec<(Vec<&str>, &Path, &str)> = vec![
         (vec!["--effective-from", "2026-01-01"], &fine, "one decimal"),
         (vec!["--effective-from", "2026-01-01"], &same_id, "id of their own"),
-        (vec!["--effective-from", "2026-01-01", "--effective-to", "2025-01-01"], &good, "after"),
-        (vec!["--effective-from", "2026-13-01"], &good, "--effective-from"),
+        (vec!["--effective-from", "2026-01-01", "--effective-to", "2025-01-01"], &good, "--effective-to 2025-01-01 must be after --effective-from 2026-01-01"),
+        (vec!["--effective-from", "2026-13-01"], &good, "is no calendar day"),
         (vec!["--effective-from", "2026-01-01", "--replaces", "xpcc-trial"], &good, "--replaces"),
     ];
     for (extra, file, says) in cases {

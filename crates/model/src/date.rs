@@ -49,6 +49,9 @@ pub enum DateError {
     DateOrTime(String),
     #[error("{0:?} is not an RFC 3339 time with an offset (e.g. 2025-01-01T08:00:00+08:00)")]
     Time(String),
+    /// The form is right but no such day exists (`2026-02-30`, `2025-13-01`).
+    #[error("{0:?} is no calendar day (the form YYYY-MM-DD is right)")]
+    NoSuchDay(String),
     #[error("{0:?} is outside the supported range of dates, {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31 (China dates)")]
     Range(String),
 }
@@ -79,7 +82,7 @@ impl ChinaDate {
         if !ok_shape {
             return Err(DateError::Plain(s.to_string()));
         }
-        let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| DateError::Plain(s.to_string()))?;
+        let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| DateError::NoSuchDay(s.to_string()))?;
         Self::checked(d, s)
     }
 
@@ -89,7 +92,7 @@ impl ChinaDate {
     pub fn parse_date_or_time(s: &str) -> Result<ChinaDate, DateError> {
         if s.len() == 10 {
             return Self::parse_plain(s).map_err(|e| match e {
-                DateError::Range(_) => e,
+                DateError::Range(_) | DateError::NoSuchDay(_) => e,
                 _ => DateError::DateOrTime(s.to_string()),
             });
         }
@@ -339,7 +342,8 @@ mod tests {
     #[test]
     fn rejects_times_without_offset_and_bad_dates() {
         assert!(ChinaDate::parse_date_or_time("2025-01-01T00:30").is_err());
-        assert!(ChinaDate::parse_plain("2025-02-30").is_err());
+        assert_eq!(ChinaDate::parse_plain("2025-02-30"), Err(DateError::NoSuchDay("2025-02-30".into())), "a day that does not exist is named as such");
+        assert_eq!(ChinaDate::parse_date_or_time("2025-13-01"), Err(DateError::NoSuchDay("2025-13-01".into())));
         assert!(ChinaDate::parse_plain("2025-2-3").is_err());
         assert!(ChinaDate::parse_plain("20250203").is_err());
         assert!(Timestamp::parse("2025-01-01 08:00:00+08:00").is_err());

@@ -9,6 +9,9 @@ use std::path::Path;
 pub fn run(dir: &Path, a: AdoptArgs, format: ReportFormat) -> CliResult {
     let effective_from = parse_date("--effective-from", &a.effective_from)?;
     let effective_to = a.effective_to.as_deref().map(|d| parse_date("--effective-to", d)).transpose()?;
+    if let Some(to) = effective_to.filter(|t| *t <= effective_from) {
+        return Err(CliError::Rejected(format!("--effective-to {to} must be after --effective-from {effective_from} (the last day in force is the day before)")));
+    }
     let authority = model::Uscc::parse(&a.authority).map_err(|e| CliError::Rejected(format!("--authority {:?}: {e}", a.authority)))?;
     let file_name = a.file.display().to_string();
     let bytes = std::fs::read(&a.file).map_err(|e| CliError::Rejected(format!("cannot read {file_name}: {e}")))?;
