@@ -9,7 +9,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// One difference between rule set A and rule set B.
+/// One difference between rule set A and rule set B. JSON output of
+/// `rules diff` only (Serialize, never Deserialize): never stored, so the
+/// internal tag below is fine here and must not spread to stored types.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum Change {

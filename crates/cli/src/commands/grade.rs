@@ -6,7 +6,7 @@ use crate::error::{CliError, CliResult};
 use crate::render;
 use model::Uscc;
 use rayon::prelude::*;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
 pub fn one(dir: &Path, a: GradeArgs) -> CliResult {
@@ -36,11 +36,7 @@ pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
     let ledger = open_existing(dir)?;
     let q = resolve_question(&a.question, &ledger)?;
     let mut out = Output::open(a.output.as_deref())?;
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let b = indicatif::ProgressBar::new_spinner();
-        b.set_style(indicatif::ProgressStyle::with_template("grading {pos} enterprises ({elapsed})").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()));
-        b
-    });
+    let bar = super::walk::Progress::new("grading");
     if a.format == Format::Csv {
         out.write(&csv_line(render::CSV_HEADER)?)?;
     }
@@ -71,14 +67,10 @@ pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
             }
             in_scope += 1;
         }
-        if let Some(b) = &bar {
-            b.set_position(in_scope as u64);
-        }
+        bar.set(in_scope as u64);
         Ok(())
     });
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    drop(bar);
     if let Err(e) = result {
         out.discard();
         return Err(e);

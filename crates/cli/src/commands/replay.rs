@@ -11,7 +11,6 @@ use grading::replay::{attribute, division_on, official_cut, Move, Side};
 use model::{ChinaDate, Seq, Timestamp};
 use rayon::prelude::*;
 use rules::RuleSet;
-use std::io::IsTerminal;
 use std::path::Path;
 use store::Ledger;
 
@@ -28,11 +27,7 @@ pub fn run(dir: &Path, a: ReplayArgs) -> CliResult {
     let y = question(&ledger, ry, on, &a)?;
     let mut out = Output::open(a.output.as_deref())?;
     let head = render::Head { on, division: a.division.as_deref(), x: &x, y: &y };
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let b = indicatif::ProgressBar::new_spinner();
-        b.set_style(indicatif::ProgressStyle::with_template("replaying {pos} enterprises ({elapsed})").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()));
-        b
-    });
+    let bar = super::walk::Progress::new("replaying");
     match a.format {
         Format::Csv => out.write(&csv_line(render::CSV_HEADER)?)?,
         Format::Json => out.write(render::json_start(&head)?.as_bytes())?,
@@ -64,14 +59,10 @@ pub fn run(dir: &Path, a: ReplayArgs) -> CliResult {
                 }
             }
         }
-        if let Some(b) = &bar {
-            b.set_position(summary.matrix.total());
-        }
+        bar.set(summary.matrix.total());
         Ok(())
     });
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    drop(bar);
     if let Err(e) = result {
         out.discard();
         return Err(e);

@@ -42,3 +42,34 @@ pub fn each_batch(ledger: &Ledger, upto: Seq, mut each: impl FnMut(Vec<StoredEnt
         Ok(())
     })
 }
+
+/// A spinner on stderr counting enterprises, drawn only when stderr is a
+/// terminal; cleared when dropped.
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    /// `verb`: what the walk does, e.g. "grading" ("grading 120 enterprises (3s)").
+    pub fn new(verb: &str) -> Progress {
+        use std::io::IsTerminal;
+        Progress(std::io::stderr().is_terminal().then(|| {
+            let b = indicatif::ProgressBar::new_spinner();
+            let style = indicatif::ProgressStyle::with_template(&format!("{verb} {{pos}} enterprises ({{elapsed}})"));
+            b.set_style(style.unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()));
+            b
+        }))
+    }
+
+    pub fn set(&self, enterprises: u64) {
+        if let Some(b) = &self.0 {
+            b.set_position(enterprises);
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
