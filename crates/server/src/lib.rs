@@ -1,1 +1,158 @@
-pub mod placeholder {}
+//! The ledger as a service (issue 9): `credit-ledger serve`.
+//!
+//! The server owns the ledger directory. One writer thread appends (see
+//! [`writer`]); readers run on the blocking pool at the head published
+//! when they start, so they never wait for the writer; every request is
+//! authenticated against the access file and recorded in the audit trail.
+//! Shutdown (a future the caller hands in: SIGTERM in the binary) stops
+//! accepting, lets the requests in flight finish, drains and flushes the
+//! writer's queue, syncs the audit trail, and returns.
+
+pub mod api;
+mod auth;
+pub mod clock;
+mod openapi;
+pub mod problem;
+mod state;
+pub mod writer;
+
+pub use auth::{HEAD, KNOWN_AT};
+pub use clock::Clock;
+pub use openapi::ApiDoc;
+pub use state::AppState;
+
+use access::AccessList;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use store::Ledger;
+use tokio::sync::watch;
+
+/// The default largest request body: 64 MiB (about 200,000 facts).
+pub const DEFAULT_MAX_BODY: usize = 64 << 20;
+
+/// How the server runs.
+pub struct Config {
+    /// The ledger directory (created empty when missing).
+    pub ledger_dir: PathBuf,
+    pub access: AccessList,
+    /// The audit trail file (see the `audit` crate).
+    pub audit_path: PathBuf,
+    pub clock: Clock,
+    /// The largest request body, in bytes: larger ones get 413 unread.
+    pub max_body: usize,
+    /// How long one request may take before it is cut off (408); event
+    /// streams are exempt.
+    pub request_timeout: Duration,
+    /// The store a new ledger is created on.
+    pub store: store::StoreKind,
+}
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServerError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Audit(#[from] audit::AuditError),
+    #[error("cannot serve on {addr}: {source}")]
+    Io { addr: String, source: std::io::Error },
+}
+
+/// The audit trail's default place: beside the ledger directory, as
+/// `<dir>.audit.jsonl`, so it never mixes with the ledger's files.
+pub fn default_audit_path(ledger_dir: &std::path::Path) -> PathBuf {
+    let mut name = ledger_dir.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "ledger".into());
+    name.push(".audit.jsonl");
+    ledger_dir.with_file_name(name)
+}
+
+/// Serves on `listener` until `shutdown` completes, then drains (see the
+/// crate doc). Opens the ledger and the audit trail first: either failing
+/// is an error before anything is served.
+pub async fn serve(config: Config, listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
+    let (dir, kind) = (config.ledger_dir.clone(), config.store);
+    let ledger = tokio::task::spawn_blocking(move || Ledger::open_or_create(&dir, kind)).await.expect("opening the ledger does not panic")?;
+    let ledger = Arc::new(ledger);
+    let trail = audit::Trail::open(&config.audit_path)?;
+    let (audit_tx, audit_thread) = start_audit(trail);
+    let (heads_tx, heads_rx) = watch::channel(ledger.head()?);
+    let (writer, writer_thread) = writer::Writer::start(ledger.clone(), config.clock, heads_tx);
+    let (closed_tx, closed_rx) = watch::channel(false);
+    let st = Arc::new(AppState::new(ledger, config.access, config.clock, heads_rx, writer, audit_tx, closed_rx, config.max_body));
+    let app = router(st.clone(), config.request_timeout);
+    let closing = st.clone();
+    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            closing.start_closing();
+            let _ = closed_tx.send(true);
+        })
+        .await;
+    st.close_writer();
+    let _ = tokio::task::spawn_blocking(move || writer_thread.join()).await;
+    st.close_audit();
+    let _ = tokio::task::spawn_blocking(move || audit_thread.join()).await;
+    served.map_err(|source| ServerError::Io { addr, source })
+}
+
+/// Every route, behind the guard (auth, audit) and the request limits.
+pub fn router(st: Arc<AppState>, timeout: Duration) -> Router {
+    let limited = Router::new()
+        .route("/import", post(api::import::import))
+        .route("/head", get(api::head))
+        .route("/openapi.json", get(openapi::document))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout));
+    Router::new()
+        .route("/events", get(api::events::events))
+        .merge(limited)
+        .layer(DefaultBodyLimit::max(st.max_body))
+        // A declared Content-Length over the limit: 413 before the body is read.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(st.max_body))
+        .layer(axum::middleware::map_response_with_state(st.clone(), too_large_problem))
+        .layer(axum::middleware::from_fn_with_state(st.clone(), auth::guard))
+        .with_state(st)
+}
+
+/// tower-http's plain 413 as the problem every other refusal is.
+async fn too_large_problem(axum::extract::State(st): axum::extract::State<Arc<AppState>>, r: axum::response::Response) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let plain = r.headers().get(axum::http::header::CONTENT_TYPE).is_none_or(|v| v != "application/problem+json");
+    if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && plain {
+        return api::import::too_large(st.max_body).into_response();
+    }
+    r
+}
+
+/// The audit thread: writes each queued line, syncs whenever the queue is
+/// empty, and once more when the queue closes.
+fn start_audit(mut trail: audit::Trail) -> (std::sync::mpsc::Sender<audit::Request>, std::thread::JoinHandle<()>) {
+    let (tx, rx) = std::sync::mpsc::channel::<audit::Request>();
+    let thread = std::thread::Builder::new()
+        .name("audit-trail".into())
+        .spawn(move || {
+            while let Ok(first) = rx.recv() {
+                let mut write = |r| {
+                    if let Err(e) = trail.append(r) {
+                        tracing::error!("audit trail: {e}");
+                    }
+                };
+                write(first);
+                while let Ok(next) = rx.try_recv() {
+                    write(next);
+                }
+                if let Err(e) = trail.sync() {
+                    tracing::error!("audit trail: {e}");
+                }
+            }
+        })
+        .expect("the audit thread starts");
+    (tx, thread)
+}

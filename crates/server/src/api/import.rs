@@ -1,0 +1,149 @@
+//! `POST /import`: a JSON Lines body, validated and appended by the writer
+//! (issue 9, items 2 and 4). The answer is what `credit-ledger import`
+//! prints; a refusal is a problem naming each rejected line and field.
+
+use super::Params;
+use crate::auth::HEAD;
+use crate::problem::{Outcome, Problem, RejectedLine};
+use crate::state::AppState;
+use crate::writer::{ImportJob, ImportReply};
+use access::{Action, Principal, Role};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// Query parameters of `POST /import`.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// The input's name in messages (the CLI client sends the file path) [default: "-"].
+    pub name: Option<String>,
+    /// `table` (the CLI's line, the default) or `json`.
+    pub format: Option<String>,
+    /// The ledger head seq the caller last saw: 409 when it moved.
+    pub expected_head: Option<u64>,
+    /// With `expected_version`: the enterprise whose last record the caller last saw.
+    pub expected_enterprise: Option<String>,
+    /// The seq of that enterprise's last record (0: none yet): 409 when it moved.
+    pub expected_version: Option<u64>,
+}
+
+/// What `import --format json` prints.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ImportAnswer {
+    pub appended: u64,
+    pub duplicates: usize,
+    pub first_seq: Option<u64>,
+    pub last_seq: Option<u64>,
+}
+
+#[utoipa::path(
+    post, path = "/import", params(ImportQuery),
+    request_body(content = String, content_type = "application/x-ndjson", description = "facts, one JSON object per line (CONTRACT.md §1)"),
+    responses(
+        (status = 200, description = "appended and flushed: the CLI's output", body = ImportAnswer),
+        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem),
+        (status = 500, body = Problem), (status = 503, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn import(
+    State(st): State<Arc<AppState>>,
+    Extension(who): Extension<Principal>,
+    headers: HeaderMap,
+    Params(q): Params<ImportQuery>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    if !may_write(&who) {
+        return Err(Problem::forbidden(format!("token {:?} ({}) may not append facts", who.name, who.role.name())));
+    }
+    let body = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(st.max_body),
+        _ => Problem::rejected(format!("cannot read the request body: {}", e.body_text())),
+    })?;
+    let json = match q.format.as_deref() {
+        None | Some("table") => false,
+        Some("json") => true,
+        Some(f) => return Err(Problem::rejected(format!("format={f:?}: import answers as table or json"))),
+    };
+    let expected_version = match (q.expected_enterprise.as_deref(), q.expected_version) {
+        (None, None) => None,
+        (Some(u), Some(v)) => Some((model::Uscc::parse(u).map_err(|e| Problem::rejected(format!("expected_enterprise: {u:?} is not a unified social credit code: {e}")))?, v)),
+        _ => return Err(Problem::rejected("expected_enterprise and expected_version go together")),
+    };
+    let name = q.name.unwrap_or_else(|| "-".to_string());
+    let idempotency = idempotency_key(&headers)?.map(|key| (key, request_hash(&name, &q.expected_head, &expected_version, &body)));
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job = ImportJob { body: body.to_vec(), name, expected_head: q.expected_head, expected_version, idempotency, principal: who, reply: tx };
+    st.writer().ok_or_else(Problem::shutting_down)?.import(job).map_err(|_| Problem::shutting_down())?;
+    let reply = rx.await.map_err(|_| Problem::failed("the writer stopped before answering; the request may not have been appended"))?;
+    answer(reply, json)
+}
+
+/// Division staff with write, or a jurisdiction token with write.
+fn may_write(who: &Principal) -> bool {
+    matches!(who.role, Role::Division { write: true, .. }) || who.may(Action::WriteAll).is_ok()
+}
+
+pub fn too_large(max: usize) -> Problem {
+    Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", format!("the request body is larger than the limit of {max} bytes; nothing was written (split the file)"))
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<uuid::Uuid>, Problem> {
+    let Some(v) = headers.get("idempotency-key") else { return Ok(None) };
+    let text = v.to_str().unwrap_or("");
+    uuid::Uuid::parse_str(text.trim_matches('"'))
+        .map(Some)
+        .map_err(|_| Problem::rejected(format!("Idempotency-Key: {text:?} is not a UUID")))
+}
+
+/// Everything the request asks, hashed: a reused key must ask the same.
+fn request_hash(name: &str, head: &Option<u64>, version: &Option<(model::Uscc, u64)>, body: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(format!("{name}\n{head:?}\n{:?}\n", version.as_ref().map(|(u, v)| (u.as_str(), v))));
+    h.update(body);
+    h.finalize().into()
+}
+
+fn answer(reply: ImportReply, json: bool) -> Result<Response, Problem> {
+    match reply {
+        ImportReply::Appended(a) => {
+            let text = if json {
+                let j = ImportAnswer { appended: a.appended, duplicates: a.duplicates, first_seq: a.first_seq.map(|s| s.0), last_seq: a.last_seq.map(|s| s.0) };
+                serde_json::to_string(&j).unwrap_or_default() + "\n"
+            } else {
+                let range = match (a.first_seq, a.last_seq) {
+                    (Some(f), Some(l)) => format!(", seqs {f}..={l}"),
+                    _ => String::new(),
+                };
+                format!("appended {}, duplicates {}, rejected 0{range}\n", a.appended, a.duplicates)
+            };
+            let outcome = Outcome(format!("appended {}, duplicates {}; head seq {}", a.appended, a.duplicates, a.head));
+            let mut r = text.into_response();
+            r.headers_mut().insert(HEAD, a.head.0.into());
+            r.extensions_mut().insert(outcome);
+            Ok(r)
+        }
+        ImportReply::Rejected(lines) => {
+            let mut p = Problem::rejected(format!("{} line(s) rejected, listed above; nothing was appended", lines.len()));
+            p.rejections = lines
+                .into_iter()
+                .map(|l| RejectedLine { text: l.to_string(), file: l.file, line: l.line, field: l.field, message: l.message })
+                .collect();
+            Err(p)
+        }
+        ImportReply::Conflict(why) => Err(Problem::conflict(why)),
+        ImportReply::Forbidden(why) => Err(Problem::forbidden(why)),
+        ImportReply::KeyReused(key) => Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency-key-reused",
+            format!("Idempotency-Key {key} was used before with another request; nothing was written"),
+        )),
+        ImportReply::Failed(why) => Err(Problem::failed(why)),
+    }
+}

@@ -1,0 +1,41 @@
+//! `Idempotency-Key` (issue 9, item 2): a retried request gets the first
+//! answer; the same key with another request is refused (422).
+//!
+//! Held by the writer thread, so a key is checked and recorded without a
+//! race, for the server's lifetime (the last [`KEPT`] keys). Across a
+//! restart the ledger itself de-duplicates: an identical fact imported
+//! again counts as a duplicate, never as a second record.
+
+use super::ImportReply;
+use std::collections::{HashMap, VecDeque};
+use uuid::Uuid;
+
+/// How many keys are remembered.
+pub const KEPT: usize = 100_000;
+
+#[derive(Default)]
+pub struct Seen {
+    answers: HashMap<Uuid, ([u8; 32], ImportReply)>,
+    order: VecDeque<Uuid>,
+}
+
+impl Seen {
+    /// The first answer for `key` when the request is the same, `KeyReused` when not.
+    pub fn check(&self, key: Uuid, request: &[u8; 32]) -> Option<ImportReply> {
+        self.answers.get(&key).map(|(h, reply)| if h == request { reply.clone() } else { ImportReply::KeyReused(key) })
+    }
+
+    /// Remembers a final answer (a storage failure is not final: a retry may succeed).
+    pub fn record(&mut self, key: Uuid, request: [u8; 32], reply: &ImportReply) {
+        if matches!(reply, ImportReply::Failed(_)) || self.answers.contains_key(&key) {
+            return;
+        }
+        if self.order.len() == KEPT {
+            if let Some(old) = self.order.pop_front() {
+                self.answers.remove(&old);
+            }
+        }
+        self.order.push_back(key);
+        self.answers.insert(key, (request, reply.clone()));
+    }
+}
