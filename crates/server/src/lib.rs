@@ -50,6 +50,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// The store a new ledger is created on.
     pub store: store::StoreKind,
+    /// Requests one writer round takes at most ([`writer::MAX_ROUND`]);
+    /// 1 is the naive baseline, one flush per request.
+    pub max_round: usize,
 }
 
 /// Why the server could not start or stopped with an error.
@@ -82,7 +85,7 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener, shutdown: 
     let trail = audit::Trail::open(&config.audit_path)?;
     let (audit_tx, audit_thread) = start_audit(trail);
     let (heads_tx, heads_rx) = watch::channel(ledger.head()?);
-    let (writer, writer_thread) = writer::Writer::start(ledger.clone(), config.clock, heads_tx);
+    let (writer, writer_thread) = writer::Writer::start(ledger.clone(), config.clock, heads_tx, config.max_round);
     let (closed_tx, closed_rx) = watch::channel(false);
     let st = Arc::new(AppState::new(ledger, config.access, config.clock, heads_rx, writer, audit_tx, closed_rx, config.max_body));
     let app = router(st.clone(), config.request_timeout);

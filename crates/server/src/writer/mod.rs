@@ -22,8 +22,8 @@ use std::sync::Arc;
 use store::{Head, Ledger};
 use tokio::sync::{mpsc, oneshot, watch};
 
-/// Requests a round takes at most.
-const MAX_ROUND: usize = 512;
+/// Requests a round takes at most, by default.
+pub const MAX_ROUND: usize = 512;
 
 /// An import request for the writer.
 pub struct ImportJob {
@@ -93,11 +93,13 @@ pub struct Stopped;
 
 impl Writer {
     /// Starts the writer thread. `heads` receives every new head after its flush.
-    pub fn start(ledger: Arc<Ledger>, clock: Clock, heads: watch::Sender<Head>) -> (Writer, std::thread::JoinHandle<()>) {
+    /// `max_round`: requests one round takes at most ([`MAX_ROUND`]; 1
+    /// gives the naive one-flush-per-request baseline of BENCHMARKS.md).
+    pub fn start(ledger: Arc<Ledger>, clock: Clock, heads: watch::Sender<Head>, max_round: usize) -> (Writer, std::thread::JoinHandle<()>) {
         let (tx, rx) = mpsc::unbounded_channel();
         let thread = std::thread::Builder::new()
             .name("ledger-writer".into())
-            .spawn(move || run(&ledger, clock, rx, &heads))
+            .spawn(move || run(&ledger, clock, rx, &heads, max_round.max(1)))
             .expect("the writer thread starts");
         (Writer { tx }, thread)
     }
@@ -113,7 +115,7 @@ impl Writer {
     }
 }
 
-fn run(ledger: &Ledger, clock: Clock, mut rx: mpsc::UnboundedReceiver<Job>, heads: &watch::Sender<Head>) {
+fn run(ledger: &Ledger, clock: Clock, mut rx: mpsc::UnboundedReceiver<Job>, heads: &watch::Sender<Head>, max_round: usize) {
     let mut queue = std::collections::VecDeque::new();
     let mut seen = idempotency::Seen::default();
     loop {
@@ -123,7 +125,7 @@ fn run(ledger: &Ledger, clock: Clock, mut rx: mpsc::UnboundedReceiver<Job>, head
                 None => return,
             }
         }
-        while queue.len() < MAX_ROUND {
+        while queue.len() < max_round {
             match rx.try_recv() {
                 Ok(job) => queue.push_back(job),
                 Err(_) => break,
@@ -135,7 +137,7 @@ fn run(ledger: &Ledger, clock: Clock, mut rx: mpsc::UnboundedReceiver<Job>, head
                 work(ledger, now);
             }
         } else {
-            let imports = take_imports(&mut queue);
+            let imports = take_imports(&mut queue, max_round);
             let deferred = group::round(ledger, now, imports, &mut seen);
             for job in deferred.into_iter().rev() {
                 queue.push_front(Job::Import(Box::new(job)));
@@ -149,9 +151,9 @@ fn run(ledger: &Ledger, clock: Clock, mut rx: mpsc::UnboundedReceiver<Job>, head
 
 /// The imports at the front of the queue, up to the first exclusive job
 /// (which runs after them, in arrival order).
-fn take_imports(queue: &mut std::collections::VecDeque<Job>) -> Vec<ImportJob> {
+fn take_imports(queue: &mut std::collections::VecDeque<Job>, max: usize) -> Vec<ImportJob> {
     let mut out = Vec::new();
-    while let Some(Job::Import(_)) = queue.front() {
+    while let (Some(Job::Import(_)), true) = (queue.front(), out.len() < max) {
         if let Some(Job::Import(job)) = queue.pop_front() {
             out.push(*job);
         }

@@ -93,6 +93,7 @@ impl TestServer {
             max_body,
             request_timeout: Duration::from_secs(60),
             store: store::StoreKind::Sled,
+            max_round: server::writer::MAX_ROUND,
         };
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
