@@ -1,17 +1,10 @@
 //! `credit-ledger`: the command line over the ledger and the grading
-//! (CONTRACT.md §2–4). Raw arguments are parsed by `args`, turned into the
-//! objects that do the work by each command, and every error becomes one
-//! sentence on stderr with exit code 2 (rejected input) or 1 (anything else).
-
-mod args;
-mod commands;
-mod error;
-mod render;
-mod render_appeal;
-mod render_rules;
-mod render_replay;
+//! (CONTRACT.md §2–4). The commands live in the `commands` crate; every
+//! error becomes one sentence on stderr with exit code 2 (rejected input)
+//! or 1 (anything else).
 
 use clap::Parser;
+use commands::args;
 use std::process::ExitCode;
 
 // glibc's allocator took a third of an import's time (perf, 10^6 facts).
