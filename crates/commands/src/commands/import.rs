@@ -5,22 +5,28 @@
 //! has passed (`fresh`), so a first import streams like any other.
 
 use crate::args::{ImportArgs, ImportFormat};
+use crate::ctx::{note, Ctx, Source};
 use crate::error::{CliError, CliResult};
 use ingest::{ImportError, ImportOutcome, Input};
 use model::Timestamp;
+use std::io::Write;
 use std::path::Path;
-use store::Ledger;
+use store::{Ledger, StoreKind};
 
-pub fn run(dir: &Path, a: ImportArgs) -> CliResult {
+/// Imports into the shared ledger, or the one at the directory (created
+/// when there is none).
+pub fn run(ctx: &mut Ctx<'_>, a: ImportArgs) -> CliResult {
     let inputs = super::read_inputs(&a.files)?;
-    let now = super::now();
-    let out = if Ledger::exists(dir) {
-        ingest::import(&Ledger::open(dir)?, &inputs, now).map_err(rejected)?
-    } else {
-        if dir.exists() && !dir.is_dir() {
-            return Err(CliError::Rejected(format!("--ledger {}: it is a file, not a directory", dir.display())));
+    let now = ctx.now;
+    let out = match &ctx.ledger {
+        Source::Shared(ledger) => ingest::import(ledger, &inputs, now).map_err(|e| rejected(e, ctx.err))?,
+        Source::Dir(dir) if Ledger::exists(dir) => ingest::import(&Ledger::open(dir)?, &inputs, now).map_err(|e| rejected(e, ctx.err))?,
+        Source::Dir(dir) => {
+            if dir.exists() && !dir.is_dir() {
+                return Err(CliError::Rejected(format!("--ledger {}: it is a file, not a directory", dir.display())));
+            }
+            first_import(dir, ctx.store, &inputs, now, ctx.err)?
         }
-        first_import(dir, &inputs, now)?
     };
     let (first, last) = (out.first_seq(), out.last_seq());
     if a.format == ImportFormat::Json {
@@ -30,32 +36,31 @@ pub fn run(dir: &Path, a: ImportArgs) -> CliResult {
             "first_seq": first.map(|s| s.0),
             "last_seq": last.map(|s| s.0),
         });
-        println!("{j}");
+        ctx.println(j)
     } else {
         let range = match (first, last) {
             (Some(a), Some(b)) => format!(", seqs {a}..={b}"),
             _ => String::new(),
         };
-        println!("appended {}, duplicates {}, rejected 0{range}", out.appended, out.duplicates);
+        ctx.println(format!("appended {}, duplicates {}, rejected 0{range}", out.appended, out.duplicates))
     }
-    Ok(())
 }
 
-/// Imports into a new ledger at `dir` (see [`super::fresh`]); when another
-/// import created it meanwhile, imports into that one.
-fn first_import(dir: &Path, inputs: &[Input], now: Timestamp) -> CliResult<ImportOutcome> {
-    match super::fresh::build(dir, |ledger| ingest::import(ledger, inputs, now).map_err(rejected)) {
-        Err(super::fresh::FreshError::Taken(_)) if Ledger::exists(dir) => ingest::import(&Ledger::open(dir)?, inputs, now).map_err(rejected),
+/// Imports into a new ledger at `dir` on `store` (see [`super::fresh`]);
+/// when another import created it meanwhile, imports into that one.
+fn first_import(dir: &Path, store: StoreKind, inputs: &[Input], now: Timestamp, err: &mut dyn Write) -> CliResult<ImportOutcome> {
+    match super::fresh::build(dir, store, |ledger| ingest::import(ledger, inputs, now).map_err(|e| rejected(e, err))) {
+        Err(super::fresh::FreshError::Taken(_)) if Ledger::exists(dir) => ingest::import(&Ledger::open(dir)?, inputs, now).map_err(|e| rejected(e, err)),
         other => other.map_err(CliError::from),
     }
 }
 
-/// Rejected lines go to stderr one per line; the error is one sentence.
-fn rejected(e: ImportError) -> CliError {
+/// Rejected lines go to `err` one per line; the error is one sentence.
+fn rejected(e: ImportError, err: &mut dyn Write) -> CliError {
     match e {
         ImportError::Rejected(lines) => {
             for l in &lines {
-                eprintln!("{l}");
+                note(err, l);
             }
             CliError::Rejected(format!("{} line(s) rejected, listed above; nothing was appended", lines.len()))
         }
