@@ -60,6 +60,9 @@ fn grade(format: ReportFormat) -> Command {
 
 #[test]
 fn issue9_commands_write_to_injected_sinks() {
+    // A server moves a command, with its Ctx, onto a blocking thread.
+    fn send<T: Send>() {}
+    send::<Ctx<'static>>();
     let tmp = tempfile::tempdir().unwrap();
     let dir = fixture_ledger(tmp.path());
     let csv = || parse(&["grade-all", "--on", "2025-12-31", "--format", "csv"]);
