@@ -131,6 +131,11 @@ impl Ledger {
         self.backend.kind()
     }
 
+    /// The directory the ledger was opened from (empty for a scratch ledger), for messages.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// An empty ledger in a temporary directory of sled's (removed when
     /// dropped), for checking input against nothing.
     pub fn scratch() -> Result<Ledger, StoreError> {

@@ -2,6 +2,7 @@
 //! work to the writer (appends) or to the blocking pool (reads at a
 //! consistent K), and answers with the CLI's own output or a problem.
 
+pub mod console;
 pub mod events;
 pub mod import;
 

@@ -11,52 +11,54 @@ mod rules_adopt;
 mod replay;
 mod walk;
 
-use crate::args::{Cli, Command, Question, ReportFormat, VerifyArgs};
+use crate::args::{Command, Question, ReportFormat, VerifyArgs};
+use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult};
 use model::{ChinaDate, Seq, Timestamp};
 use rules::{RuleBook, RuleSet};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use store::Ledger;
+use std::path::Path;
+use store::{Head, Ledger};
 
-pub fn run(cli: Cli) -> CliResult {
-    set_now(cli.now)?;
-    set_store(cli.store)?;
-    let dir = ledger_dir(cli.ledger);
-    match cli.command {
-        Command::Import(a) => import::run(&dir, a),
-        Command::Grade(a) => grade::one(&dir, a),
-        Command::GradeAll(a) => grade::all(&dir, a),
-        Command::Issue(a) => appeal::issue(&dir, a),
-        Command::Review(a) => appeal::review(&dir, a),
-        Command::Diff(a) => appeal::diff(&dir, a),
-        Command::Replay(a) => replay::run(&dir, a),
-        Command::WhatIf(a) => appeal::what_if(&dir, a),
-        Command::Dossier(a) => appeal::dossier(&dir, a),
+/// Runs one command in `ctx`: its output goes to `ctx.out` and `ctx.err`,
+/// byte for byte what the binary prints, and `ctx.known_at` is set to the
+/// knowledge cut the answer used, when it resolved one. The binary prints
+/// the error, prefixed `credit-ledger: `, and exits with its exit code.
+pub fn run(command: Command, ctx: &mut Ctx<'_>) -> CliResult {
+    match command {
+        Command::Import(a) => import::run(ctx, a),
+        Command::Grade(a) => grade::one(ctx, a),
+        Command::GradeAll(a) => grade::all(ctx, a),
+        Command::Issue(a) => appeal::issue(ctx, a),
+        Command::Review(a) => appeal::review(ctx, a),
+        Command::Diff(a) => appeal::diff(ctx, a),
+        Command::Replay(a) => replay::run(ctx, a),
+        Command::WhatIf(a) => appeal::what_if(ctx, a),
+        Command::Dossier(a) => appeal::dossier(ctx, a),
         Command::Verify(a) => match a.archive {
-            Some(file) => archive::verify(&file, a.format),
-            None => verify(&dir, a),
+            Some(file) => archive::verify(ctx, &file, a.format),
+            None => verify(ctx, a),
         },
-        Command::Export(a) => archive::export(&dir, a),
-        Command::Restore(a) => archive::restore(&dir, a),
-        Command::Rules(a) => rule_sets::run(&dir, a),
-        Command::Migrate(a) => migrate::run(a),
+        Command::Export(a) => archive::export(ctx, a),
+        Command::Restore(a) => archive::restore(ctx, a),
+        Command::Rules(a) => rule_sets::run(ctx, a),
+        Command::Migrate(a) => migrate::run(ctx, a),
     }
 }
 
 /// `verify`: every record checked; with `--format json` one object on
 /// stdout whether it passes or not (README "verify --format json").
-fn verify(dir: &Path, a: VerifyArgs) -> CliResult {
-    let ledger = open_existing(dir)?;
-    let checked = ledger.verify().and_then(|n| Ok((n, ledger.head()?)));
+fn verify(ctx: &mut Ctx<'_>, a: VerifyArgs) -> CliResult {
+    let ledger = ctx.existing()?;
+    let dir = ctx.ledger.dir().display().to_string();
+    let checked = ledger.verify().and_then(|n| Ok((n, verified_head(&ledger, n)?)));
+    if let Ok((_, head)) = &checked {
+        ctx.known_at = Some(head.seq);
+    }
     match (a.format, checked) {
-        (ReportFormat::Table, Ok((n, head))) => {
-            println!("ledger {}: {n} records verified; head seq {} hash {}", dir.display(), head.seq, hex(&head.hash));
-            Ok(())
-        }
+        (ReportFormat::Table, Ok((n, head))) => ctx.println(format!("ledger {dir}: {n} records verified; head seq {} hash {}", head.seq, hex(&head.hash))),
         (ReportFormat::Json, Ok((n, head))) => {
             let j = serde_json::json!({
-                "ledger": dir.display().to_string(),
+                "ledger": dir,
                 "ok": true,
                 "records": n,
                 "head": {
@@ -65,82 +67,32 @@ fn verify(dir: &Path, a: VerifyArgs) -> CliResult {
                     "recorded_at": head.recorded_at.map(|t| t.to_rfc3339()),
                 },
             });
-            println!("{j}");
-            Ok(())
+            ctx.println(j)
         }
         (ReportFormat::Table, Err(e)) => Err(e.into()),
         (ReportFormat::Json, Err(e)) => {
             let e = CliError::from(e);
-            println!("{}", serde_json::json!({ "ledger": dir.display().to_string(), "ok": false, "error": e.to_string() }));
+            ctx.println(serde_json::json!({ "ledger": dir, "ok": false, "error": e.to_string() }))?;
             Err(e)
         }
     }
 }
 
+/// The head `verify` checked (`n` records): the current head, unless a
+/// writer sharing the ledger appended meanwhile; then record `n`.
+fn verified_head(ledger: &Ledger, n: u64) -> Result<Head, store::StoreError> {
+    let head = ledger.head()?;
+    if head.seq.0 == n {
+        return Ok(head);
+    }
+    Ok(match ledger.record(Seq(n))? {
+        Some(r) => Head { seq: r.seq, hash: r.hash, recorded_at: Some(r.recorded_at) },
+        None => Head::empty(),
+    })
+}
+
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// The command's single "now", fixed once per run.
-static NOW: OnceLock<Timestamp> = OnceLock::new();
-
-/// Fixes "now" from `--now`, else `$CREDIT_LEDGER_NOW` (for tests and
-/// backfills); without either, [`now`] reads the system clock once. A
-/// given time may not be later than the system clock: recorded times never
-/// decrease, so a "now" in the future would block every later import.
-fn set_now(flag: Option<String>) -> CliResult {
-    let env = std::env::var("CREDIT_LEDGER_NOW").ok().filter(|v| !v.is_empty());
-    let Some((source, value)) = flag.map(|v| ("--now", v)).or_else(|| env.map(|v| ("$CREDIT_LEDGER_NOW", v))) else {
-        return Ok(());
-    };
-    let t = Timestamp::parse(&value).map_err(|e| CliError::Rejected(format!("{source}: {e}")))?;
-    let clock = Timestamp::from_utc(chrono::Utc::now());
-    if t > clock {
-        return Err(CliError::Rejected(format!("{source}: {value} is later than the system clock ({clock}); it may only move \"now\" back")));
-    }
-    let _ = NOW.set(t);
-    Ok(())
-}
-
-static STORE: OnceLock<store::StoreKind> = OnceLock::new();
-
-/// Fixes the store of a new ledger from `--store`, else `$CREDIT_LEDGER_STORE`.
-fn set_store(flag: Option<String>) -> CliResult {
-    let env = std::env::var("CREDIT_LEDGER_STORE").ok().filter(|v| !v.is_empty());
-    let Some((source, value)) = flag.map(|v| ("--store", v)).or_else(|| env.map(|v| ("$CREDIT_LEDGER_STORE", v))) else {
-        return Ok(());
-    };
-    let kind = store::StoreKind::parse(&value).ok_or_else(|| CliError::Rejected(format!("{source}: {value:?} is no store (sled or redb)")))?;
-    let _ = STORE.set(kind);
-    Ok(())
-}
-
-/// The store a new ledger is created on (sled unless `--store` says otherwise).
-pub fn new_store() -> store::StoreKind {
-    STORE.get().copied().unwrap_or_default()
-}
-
-/// The command's "now": `--now` / `$CREDIT_LEDGER_NOW`, else the system
-/// clock (read once, so one command has one "now").
-pub fn now() -> Timestamp {
-    *NOW.get_or_init(|| Timestamp::from_utc(chrono::Utc::now()))
-}
-
-/// `--ledger`, else `$CREDIT_LEDGER_DIR`, else `./ledger` (CONTRACT.md §3).
-fn ledger_dir(flag: Option<PathBuf>) -> PathBuf {
-    flag.or_else(|| std::env::var_os("CREDIT_LEDGER_DIR").map(PathBuf::from)).unwrap_or_else(|| PathBuf::from("ledger"))
-}
-
-/// Opens a ledger that must already exist (reading never creates one): a
-/// missing one is a rejected `--ledger` argument (exit 2, CONTRACT.md §3).
-fn open_existing(dir: &Path) -> CliResult<Ledger> {
-    if !Ledger::exists(dir) {
-        return Err(CliError::Rejected(format!(
-            "there is no ledger at {} (import facts first, or give --ledger DIR)",
-            dir.display()
-        )));
-    }
-    Ok(Ledger::open(dir)?)
 }
 
 fn shipped() -> CliResult<RuleBook> {
@@ -231,25 +183,19 @@ pub fn read_inputs(files: &[String]) -> CliResult<Vec<ingest::Input>> {
     Ok(files.iter().map(|f| ingest::Input::file(f)).collect())
 }
 
-/// Today's China civil date: that of [`now`] (never the machine's zone).
-pub fn today() -> ChinaDate {
-    now().china_date()
-}
-
 /// A USCC argument, and the enterprise must have facts in the ledger.
 pub fn enterprise(ledger: &Ledger, s: &str) -> CliResult<model::Uscc> {
     let uscc = model::Uscc::parse(s).map_err(|e| CliError::Rejected(format!("{s:?} is not a unified social credit code: {e}")))?;
     if !ledger.has_enterprise(&uscc)? {
-        return Err(CliError::Rejected(format!("the ledger has no fact of enterprise {uscc}")));
+        return Err(CliError::NotFound(format!("the ledger has no fact of enterprise {uscc}")));
     }
     Ok(uscc)
 }
 
 /// V must lie in the ledger's range for the enterprise: from its first
-/// fact's valid date to today.
-pub fn check_range(on: ChinaDate, records: &[model::Record]) -> CliResult {
+/// fact's valid date to `today`.
+pub fn check_range(on: ChinaDate, records: &[model::Record], today: ChinaDate) -> CliResult {
     let first = records.iter().map(|r| r.fact.occurred_on).min();
-    let today = today();
     match first {
         Some(f) if on < f || on > today => Err(CliError::Rejected(format!(
             "date {on} is outside the ledger's range for this enterprise ({f} to today, {today})"

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// Grade the credit risk of production-licence holders from an append-only
 /// ledger of regulatory facts (XPCC measures, Art. 9–19).
-#[derive(Parser, Debug)]
+#[derive(Parser, Debug, Clone)]
 #[command(name = "credit-ledger", version, about)]
 pub struct Cli {
     /// Ledger directory [default: $CREDIT_LEDGER_DIR, else ./ledger]
@@ -26,7 +26,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Debug, Clone)]
 pub enum Command {
     /// Append facts from JSON Lines files (`-` = stdin): all validated first, then appended atomically.
     Import(ImportArgs),
@@ -80,7 +80,7 @@ pub enum ImportFormat {
     Json,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct ImportArgs {
     /// JSON Lines files of facts (CONTRACT.md §1); `-` reads stdin.
     #[arg(required = true, value_name = "FILE")]
@@ -91,7 +91,7 @@ pub struct ImportArgs {
 }
 
 /// The question: evaluation date V, knowledge cut K, rule set R.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct Question {
     /// Evaluation date V (YYYY-MM-DD, China civil date).
     #[arg(long, value_name = "V")]
@@ -107,7 +107,7 @@ pub struct Question {
     pub rules: Option<String>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct GradeArgs {
     /// Unified social credit code of the enterprise.
     pub uscc: String,
@@ -118,7 +118,7 @@ pub struct GradeArgs {
     pub format: ReportFormat,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct GradeAllArgs {
     #[command(flatten)]
     pub question: Question,
@@ -133,7 +133,7 @@ pub struct GradeAllArgs {
     pub output: Option<PathBuf>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct VerifyArgs {
     /// Check this archive (an `export`) instead of a ledger: no --ledger, no sled, nothing written (`-` = stdin).
     #[arg(long, value_name = "FILE")]
@@ -143,7 +143,7 @@ pub struct VerifyArgs {
     pub format: ReportFormat,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct MigrateArgs {
     /// The old ledger directory (read only: its records are never changed).
     #[arg(long, value_name = "DIR")]
@@ -153,7 +153,7 @@ pub struct MigrateArgs {
     pub to: PathBuf,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct RulesArgs {
     /// What to do with rule sets [default: list].
     #[command(subcommand)]
@@ -164,7 +164,7 @@ pub struct RulesArgs {
 }
 
 /// The `rules` subcommands. Bare `rules` is `rules list`.
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Debug, Clone)]
 pub enum RulesCommand {
     /// List the shipped rule sets, and those adopted in the ledger, with their effective dates and SHA-256.
     List,
@@ -178,21 +178,21 @@ pub enum RulesCommand {
     Adopt(AdoptArgs),
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct RulesCheckArgs {
     /// The rule-set file (TOML, docs/RULES.md).
     #[arg(value_name = "FILE")]
     pub file: String,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct RulesShowArgs {
     /// A shipped rule-set id (xpcc-trial, xpcc-revised) or a rule-set file.
     #[arg(value_name = "ID|FILE")]
     pub rules: String,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct RulesDiffArgs {
     /// The rule set changed from: a shipped id or a file.
     #[arg(value_name = "A")]
@@ -202,7 +202,7 @@ pub struct RulesDiffArgs {
     pub b: String,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct AdoptArgs {
     /// The rule-set file (TOML; docs/RULES.md).
     pub file: PathBuf,
@@ -223,7 +223,7 @@ pub struct AdoptArgs {
     pub reference: Option<String>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct IssueArgs {
     /// The year evaluated: V = 31 December of it.
     #[arg(long)]
@@ -238,7 +238,7 @@ pub struct IssueArgs {
     pub format: ReportFormat,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct ReviewArgs {
     /// Ref of a grade_issued, objection_filed or objection_decided fact.
     #[arg(value_name = "REF")]
@@ -250,7 +250,7 @@ pub struct ReviewArgs {
     pub format: ReportFormat,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct DiffArgs {
     /// Unified social credit code of the enterprise.
     pub uscc: String,
@@ -270,7 +270,7 @@ pub struct DiffArgs {
 }
 
 /// `replay`: the same V under rule sets X and Y (README "Replay after a rule change").
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct ReplayArgs {
     /// Rule set X: a shipped id or a rule-set file (a draft need not be adopted).
     #[arg(long, value_name = "ID|FILE")]
@@ -299,7 +299,7 @@ pub struct ReplayArgs {
     pub output: Option<PathBuf>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct WhatIfArgs {
     /// Unified social credit code of the enterprise.
     pub uscc: String,
@@ -316,7 +316,7 @@ pub struct WhatIfArgs {
     pub format: ReportFormat,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct DossierArgs {
     /// Unified social credit code of the enterprise.
     pub uscc: String,
@@ -327,14 +327,14 @@ pub struct DossierArgs {
     pub format: ReportFormat,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct ExportArgs {
     /// The archive to write (whole or not at all); `-` writes stdout.
     #[arg(value_name = "FILE")]
     pub file: String,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct RestoreArgs {
     /// The archive to restore from (a file: it is read twice, to verify it whole before appending).
     #[arg(value_name = "FILE")]
