@@ -29,7 +29,7 @@ fn run(cli: args::Cli) -> CliResult {
     let g = commands::globals(&cli)?;
     let mut out = std::io::BufWriter::new(std::io::stdout());
     let mut err = std::io::stderr();
-    let mut ctx = Ctx { ledger: Source::Dir(g.dir), now: g.now, store: g.store, out: &mut out, err: &mut err, progress: true, known_at: None };
+    let mut ctx = Ctx { ledger: Source::Dir(g.dir), now: g.now, store: g.store, out: &mut out, err: &mut err, progress: true, files: commands::Files::Disk, known_at: None };
     let result = commands::run(cli.command, &mut ctx);
     let flushed = out.flush().map_err(|e| CliError::Failed(format!("cannot write stdout: {e}")));
     result.and(flushed)

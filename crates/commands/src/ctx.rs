@@ -43,8 +43,55 @@ pub struct Ctx<'a> {
     pub err: &'a mut (dyn Write + Send),
     /// Whether to draw progress spinners (indicatif) on the terminal; the server passes false.
     pub progress: bool,
+    /// Where files named by arguments (`import FILE`, `--with FILE`,
+    /// `--rules FILE`, `rules check FILE`, `rules adopt FILE`) are read from.
+    pub files: Files,
     /// Set by the command: the knowledge cut K its answer used (a server reports it), when it resolved one.
     pub known_at: Option<Seq>,
+}
+
+/// Where the files an argument names come from.
+#[derive(Clone, Debug, Default)]
+pub enum Files {
+    /// The file system (`-` = stdin), as the binary reads them.
+    #[default]
+    Disk,
+    /// Only these, by the name the argument gives (the server: files
+    /// uploaded with the request). No other file exists, stdin included,
+    /// so a request can never make the server read one of its own files.
+    Given(std::collections::BTreeMap<String, Vec<u8>>),
+}
+
+impl Files {
+    /// The bytes of the file `name`.
+    pub fn read(&self, name: &str) -> std::io::Result<Vec<u8>> {
+        match self {
+            Files::Disk => std::fs::read(name),
+            Files::Given(m) => m.get(name).cloned().ok_or_else(|| not_given(name)),
+        }
+    }
+
+    /// Whether `name` is a file (an argument that may be an id or a file).
+    pub fn is_file(&self, name: &str) -> bool {
+        match self {
+            Files::Disk => Path::new(name).is_file(),
+            Files::Given(m) => m.contains_key(name),
+        }
+    }
+
+    /// The JSON Lines input `name`, read line by line when the command runs;
+    /// one that cannot be opened is an error now.
+    pub fn input(&self, name: &str) -> std::io::Result<ingest::Input> {
+        match self {
+            Files::Disk if name == "-" => Ok(ingest::Input::file(name)),
+            Files::Disk => std::fs::File::open(name).map(|_| ingest::Input::file(name)),
+            Files::Given(m) => m.get(name).map(|b| ingest::Input::bytes(name, b.clone())).ok_or_else(|| not_given(name)),
+        }
+    }
+}
+
+fn not_given(name: &str) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::NotFound, format!("{name:?} was not sent with the request"))
 }
 
 /// An open ledger: the command's own, or the one the caller shares.

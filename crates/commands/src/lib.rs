@@ -19,5 +19,5 @@ mod render_replay;
 mod render_rules;
 
 pub use commands::run;
-pub use ctx::{globals, Ctx, Globals, Source};
+pub use ctx::{globals, Ctx, Files, Globals, Source};
 pub use error::{CliError, CliResult};

@@ -31,6 +31,7 @@ fn run_on(source: Source<'_>, command: Command) -> Ran {
         out: &mut out,
         err: &mut err,
         progress: false,
+        files: commands::Files::Disk,
         known_at: None,
     };
     let result = run(command, &mut ctx);

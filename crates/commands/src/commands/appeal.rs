@@ -35,7 +35,7 @@ pub fn issue(ctx: &mut Ctx<'_>, a: IssueArgs) -> CliResult {
     // Picks the set in force at the year's end; `appeal::issue` then takes
     // V from that set's own annual run and records it.
     let year_end = model::ChinaDate::from_ymd(a.year, 12, 31).ok_or_else(|| CliError::Rejected(format!("--year {} is outside the supported years {}–{}", a.year, model::date::FIRST_YEAR, model::date::LAST_YEAR)))?;
-    let rules = rule_set(a.rules.as_deref(), year_end, &book_at(&ledger, ledger.head()?.seq)?)?;
+    let rules = rule_set(a.rules.as_deref(), year_end, &book_at(&ledger, ledger.head()?.seq)?, &ctx.files)?;
     let out = appeal::issue(&ledger, &rules, a.year, a.supersede, ctx.now).map_err(|e| appeal_error(e, ctx.err))?;
     ctx.known_at = Some(out.known_at);
     let text = match a.format {
@@ -53,18 +53,18 @@ pub fn issue(ctx: &mut Ctx<'_>, a: IssueArgs) -> CliResult {
 
 /// The rule sets a reviewer trusts: the shipped ones, every adoption in
 /// the ledger (their bytes as recorded), and an optional file.
-fn trusted(ledger: &store::Ledger, file: Option<&str>) -> CliResult<RuleBook> {
+fn trusted(ledger: &store::Ledger, file: Option<&str>, files: &crate::Files) -> CliResult<RuleBook> {
     let adopted = book_at(ledger, ledger.head()?.seq)?;
     let mut sets: Vec<RuleSet> = adopted.sets().to_vec();
     if let Some(f) = file {
-        sets.insert(0, super::rule_file(f, &adopted)?);
+        sets.insert(0, super::rule_file(f, &adopted, files)?);
     }
     Ok(RuleBook::new(sets).with_adoptions(adopted.adoptions().to_vec()))
 }
 
 pub fn review(ctx: &mut Ctx<'_>, a: ReviewArgs) -> CliResult {
     let ledger = ctx.existing()?;
-    let book = trusted(&ledger, a.rules.as_deref())?;
+    let book = trusted(&ledger, a.rules.as_deref(), &ctx.files)?;
     let r = appeal::review(&ledger, &book, &a.reference).map_err(|e| appeal_error(e, ctx.err))?;
     // The review's "now": everything known when it ran (the current report's K).
     ctx.known_at = Some(r.current.known_at_seq);
@@ -90,17 +90,17 @@ pub fn diff(ctx: &mut Ctx<'_>, a: DiffArgs) -> CliResult {
     let on = parse_date("--on", &q.on)?;
     let k = known_at(q.known_at_seq, q.known_at.as_deref(), &ledger)?;
     let book = book_at(&ledger, k)?;
-    let rules = rule_set(q.rules.as_deref(), on, &book)?;
+    let rules = rule_set(q.rules.as_deref(), on, &book, &ctx.files)?;
     let (on2, k2, rules2) = match (&a.vs_known_at_seq, &a.vs_rules, &a.vs_on) {
         (Some(k2), None, None) => {
             let k2 = known_at(Some(*k2), None, &ledger)?;
             // Without --rules, each cut grades under the set in force as known then.
-            (on, k2, if q.rules.is_some() { rules.clone() } else { rule_set(None, on, &book_at(&ledger, k2)?)? })
+            (on, k2, if q.rules.is_some() { rules.clone() } else { rule_set(None, on, &book_at(&ledger, k2)?, &ctx.files)? })
         }
-        (None, Some(r2), None) => (on, k, rule_set(Some(r2), on, &book)?),
+        (None, Some(r2), None) => (on, k, rule_set(Some(r2), on, &book, &ctx.files)?),
         (None, None, Some(v2)) => {
             let v2 = parse_date("--vs-on", v2)?;
-            (v2, k, if q.rules.is_some() { rules.clone() } else { rule_set(None, v2, &book)? })
+            (v2, k, if q.rules.is_some() { rules.clone() } else { rule_set(None, v2, &book, &ctx.files)? })
         }
         _ => return Err(CliError::Rejected("diff needs exactly one of --vs-known-at-seq, --vs-rules, --vs-on".into())),
     };
@@ -124,8 +124,8 @@ pub fn what_if(ctx: &mut Ctx<'_>, a: WhatIfArgs) -> CliResult {
     let uscc = enterprise(&ledger, &a.uscc)?;
     let on = parse_date("--on", &a.on)?;
     let head = ledger.head()?.seq;
-    let rules = rule_set(a.rules.as_deref(), on, &book_at(&ledger, head)?)?;
-    let inputs = read_inputs(&a.with)?;
+    let rules = rule_set(a.rules.as_deref(), on, &book_at(&ledger, head)?, &ctx.files)?;
+    let inputs = read_inputs(&a.with, &ctx.files)?;
     check_range(on, &ledger.enterprise_records(&uscc, head)?, ctx.today())?;
     let w = appeal::what_if(&ledger, &uscc, &inputs, on, &rules, ctx.now).map_err(|e| appeal_error(e, ctx.err))?;
     ctx.known_at = Some(w.current.known_at_seq);

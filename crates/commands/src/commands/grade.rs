@@ -13,7 +13,7 @@ use std::path::Path;
 pub fn one(ctx: &mut Ctx<'_>, a: GradeArgs) -> CliResult {
     Uscc::parse(&a.uscc).map_err(|e| CliError::Rejected(format!("{:?} is not a unified social credit code: {e}", a.uscc)))?;
     let ledger = ctx.existing()?;
-    let q = resolve_question(&a.question, &ledger)?;
+    let q = resolve_question(&a.question, &ledger, &ctx.files)?;
     ctx.known_at = Some(q.known_at);
     let uscc = super::enterprise(&ledger, &a.uscc)?;
     let records = ledger.enterprise_records(&uscc, q.known_at)?;
@@ -35,7 +35,7 @@ pub fn all(ctx: &mut Ctx<'_>, a: GradeAllArgs) -> CliResult {
         model::fact::check_division(d).map_err(|e| CliError::Rejected(format!("--division: {}", e.message)))?;
     }
     let ledger = ctx.existing()?;
-    let q = resolve_question(&a.question, &ledger)?;
+    let q = resolve_question(&a.question, &ledger, &ctx.files)?;
     ctx.known_at = Some(q.known_at);
     let mut out = Output::open(a.output.as_deref(), ctx.out)?;
     let bar = super::walk::Progress::new("grading", ctx.progress);

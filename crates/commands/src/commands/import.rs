@@ -16,7 +16,7 @@ use store::{Ledger, StoreKind};
 /// Imports into the shared ledger, or the one at the directory (created
 /// when there is none).
 pub fn run(ctx: &mut Ctx<'_>, a: ImportArgs) -> CliResult {
-    let inputs = super::read_inputs(&a.files)?;
+    let inputs = super::read_inputs(&a.files, &ctx.files)?;
     let now = ctx.now;
     let out = match &ctx.ledger {
         Source::Shared(ledger) => ingest::import(ledger, &inputs, now).map_err(|e| rejected(e, ctx.err))?,

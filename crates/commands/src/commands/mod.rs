@@ -12,11 +12,10 @@ mod replay;
 mod walk;
 
 use crate::args::{Command, Question, ReportFormat, VerifyArgs};
-use crate::ctx::Ctx;
+use crate::ctx::{Ctx, Files};
 use crate::error::{CliError, CliResult};
 use model::{ChinaDate, Seq, Timestamp};
 use rules::{RuleBook, RuleSet};
-use std::path::Path;
 use store::{Head, Ledger};
 
 /// Runs one command in `ctx`: its output goes to `ctx.out` and `ctx.err`,
@@ -111,10 +110,10 @@ pub struct Resolved {
 }
 
 /// Turns `--on`, `--known-at-seq` / `--known-at` and `--rules` into (V, K, R).
-pub fn resolve_question(q: &Question, ledger: &Ledger) -> CliResult<Resolved> {
+pub fn resolve_question(q: &Question, ledger: &Ledger, files: &Files) -> CliResult<Resolved> {
     let on = parse_date("--on", &q.on)?;
     let known_at = known_at(q.known_at_seq, q.known_at.as_deref(), ledger)?;
-    let rules = rule_set(q.rules.as_deref(), on, &book_at(ledger, known_at)?)?;
+    let rules = rule_set(q.rules.as_deref(), on, &book_at(ledger, known_at)?, files)?;
     Ok(Resolved { on, known_at, rules })
 }
 
@@ -140,18 +139,18 @@ pub fn book_at(ledger: &Ledger, k: Seq) -> CliResult<RuleBook> {
 
 /// A rule set by id (shipped or adopted in `book`), a rule-set file, or
 /// the set in force on V.
-pub fn rule_set(arg: Option<&str>, on: ChinaDate, book: &RuleBook) -> CliResult<RuleSet> {
+pub fn rule_set(arg: Option<&str>, on: ChinaDate, book: &RuleBook, files: &Files) -> CliResult<RuleSet> {
     match arg {
         None => book.in_force(on).cloned().ok_or_else(|| CliError::Failed("no rule set is installed".into())),
-        Some(r) => named_rule_set(r, book),
+        Some(r) => named_rule_set(r, book, files),
     }
 }
 
 /// `ID|FILE`: a file when it ends in `.toml` or is one, else an installed
 /// id (an unknown id is refused, naming the installed ones).
-pub fn named_rule_set(arg: &str, book: &RuleBook) -> CliResult<RuleSet> {
-    if arg.ends_with(".toml") || Path::new(arg).is_file() {
-        rule_file(arg, book)
+pub fn named_rule_set(arg: &str, book: &RuleBook, files: &Files) -> CliResult<RuleSet> {
+    if arg.ends_with(".toml") || files.is_file(arg) {
+        rule_file(arg, book, files)
     } else {
         Ok(book.by_id(arg)?.clone())
     }
@@ -162,25 +161,22 @@ pub fn named_rule_set(arg: &str, book: &RuleBook) -> CliResult<RuleSet> {
 /// set is identified by id and SHA-256 together: a file that reuses a
 /// shipped or adopted set's id with other bytes is refused, so that no decision can
 /// name an id whose meaning is ambiguous.
-pub fn rule_file(path: &str, shipped: &RuleBook) -> CliResult<RuleSet> {
+pub fn rule_file(path: &str, shipped: &RuleBook, files: &Files) -> CliResult<RuleSet> {
     // The shell reads the file; the rules crate only parses bytes (no I/O).
-    let bytes = read_rule_file(path)?;
+    let bytes = read_rule_file(path, files)?;
     Ok(shipped.load(path, &bytes)?)
 }
 
 /// A rule-set file's bytes; unreadable: exit 2.
-pub fn read_rule_file(path: &str) -> CliResult<Vec<u8>> {
-    std::fs::read(path).map_err(|e| rules::RulesError::Io { path: path.to_string(), message: e.to_string() }.into())
+pub fn read_rule_file(path: &str, files: &Files) -> CliResult<Vec<u8>> {
+    files.read(path).map_err(|e| rules::RulesError::Io { path: path.to_string(), message: e.to_string() }.into())
 }
 
 /// JSON Lines inputs (`-` = stdin) for import and what-if, read line by
 /// line when the command runs; a file that cannot be opened is refused
 /// here, before anything is created.
-pub fn read_inputs(files: &[String]) -> CliResult<Vec<ingest::Input>> {
-    for f in files.iter().filter(|f| *f != "-") {
-        std::fs::File::open(f).map_err(|e| CliError::Rejected(format!("cannot read {f}: {e}")))?;
-    }
-    Ok(files.iter().map(|f| ingest::Input::file(f)).collect())
+pub fn read_inputs(names: &[String], files: &Files) -> CliResult<Vec<ingest::Input>> {
+    names.iter().map(|f| files.input(f).map_err(|e| CliError::Rejected(format!("cannot read {f}: {e}")))).collect()
 }
 
 /// A USCC argument, and the enterprise must have facts in the ledger.

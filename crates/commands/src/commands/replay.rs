@@ -22,7 +22,7 @@ pub fn run(ctx: &mut Ctx<'_>, a: ReplayArgs) -> CliResult {
     let on = parse_date("--on", &a.on)?;
     // X and Y are named: shipped, adopted in the ledger (as known now), or files.
     let book = book_at(&ledger, ledger.head()?.seq)?;
-    let (rx, ry) = (rule_set(Some(&a.rules), on, &book)?, rule_set(Some(&a.vs_rules), on, &book)?);
+    let (rx, ry) = (rule_set(Some(&a.rules), on, &book, &ctx.files)?, rule_set(Some(&a.vs_rules), on, &book, &ctx.files)?);
     let x = question(&ledger, rx, on, &a, ctx.now)?;
     let y = question(&ledger, ry, on, &a, ctx.now)?;
     let upto = x.known_at.max(y.known_at);

@@ -83,7 +83,7 @@ fn list(ctx: &mut Ctx<'_>, format: ReportFormat) -> CliResult {
 /// Accepts exactly the files `--rules FILE` accepts.
 fn check(ctx: &mut Ctx<'_>, file: &str, format: ReportFormat) -> CliResult {
     let book = book(ctx)?;
-    let bytes = read_rule_file(file)?;
+    let bytes = read_rule_file(file, &ctx.files)?;
     match (book.load(file, &bytes), format) {
         (Ok(set), ReportFormat::Table) => ctx.println(format_args!("ok: {file} is rule set {} (sha256 {})", set.id, set.sha256)),
         (Ok(set), ReportFormat::Json) => ctx.println(json!({"file": file, "ok": true, "id": set.id, "sha256": set.sha256, "problems": []})),
@@ -99,7 +99,8 @@ fn check(ctx: &mut Ctx<'_>, file: &str, format: ReportFormat) -> CliResult {
 /// `rules show ID|FILE`: every clause, as a table or one JSON object (the
 /// file's keys, plus `sha256`).
 fn show(ctx: &mut Ctx<'_>, arg: &str, format: ReportFormat) -> CliResult {
-    let set = named_rule_set(arg, &book(ctx)?)?;
+    let book = book(ctx)?;
+    let set = named_rule_set(arg, &book, &ctx.files)?;
     match format {
         ReportFormat::Table => ctx.print(&render_rules::show(&set)),
         ReportFormat::Json => {
@@ -115,7 +116,7 @@ fn show(ctx: &mut Ctx<'_>, arg: &str, format: ReportFormat) -> CliResult {
 /// `rules diff A B`: clause by clause, A → B; exit 0 whether or not they differ.
 fn diff(ctx: &mut Ctx<'_>, a: &str, b: &str, format: ReportFormat) -> CliResult {
     let book = book(ctx)?;
-    let (a, b) = (named_rule_set(a, &book)?, named_rule_set(b, &book)?);
+    let (a, b) = (named_rule_set(a, &book, &ctx.files)?, named_rule_set(b, &book, &ctx.files)?);
     let changes = rules::diff(&a.clauses, &b.clauses);
     match format {
         ReportFormat::Table => ctx.print(&render_rules::diff(&a, &b, &changes)),

@@ -15,7 +15,7 @@ pub fn run(ctx: &mut Ctx<'_>, a: AdoptArgs, format: ReportFormat) -> CliResult {
     }
     let authority = model::Uscc::parse(&a.authority).map_err(|e| CliError::Rejected(format!("--authority {:?}: {e}", a.authority)))?;
     let file_name = a.file.display().to_string();
-    let bytes = std::fs::read(&a.file).map_err(|e| CliError::Rejected(format!("cannot read {file_name}: {e}")))?;
+    let bytes = ctx.files.read(&file_name).map_err(|e| CliError::Rejected(format!("cannot read {file_name}: {e}")))?;
     // Rule changes go into an existing ledger: adopting never creates one.
     let ledger = ctx.existing()?;
     let req = ingest::AdoptRequest { file_name, bytes, effective_from, effective_to, replaces: a.replaces, authority, reference: a.reference };

@@ -20,7 +20,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use commands::args::Command;
-use commands::{CliError, Ctx, Source};
+use commands::{CliError, Ctx, Files, Source};
 use std::io::Write;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -42,29 +42,31 @@ pub fn wants_console(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains(CONSOLE))
 }
 
-/// Runs `command` (a read, or on the writer thread a write: see
-/// [`on_writer`]) and answers; `content_type` of plain output.
-pub async fn run(st: &Arc<AppState>, command: Command, console: bool, content_type: &'static str, known_at: Option<u64>) -> Response {
+/// Runs `command`, a read, on the blocking pool and answers; `files`: the
+/// only files it may read (those sent with the request, never the
+/// server's own); `content_type` of plain output; `known_at`: the K the
+/// handler fixed, reported even when the output streams.
+pub async fn run(st: &Arc<AppState>, command: Command, files: Files, console: bool, content_type: &'static str, known_at: Option<u64>) -> Response {
     let (tx, rx) = mpsc::channel(8);
     let ledger = st.ledger.clone();
     let now = st.clock.now();
-    tokio::task::spawn_blocking(move || execute(&ledger, now, command, tx));
+    tokio::task::spawn_blocking(move || execute(&ledger, now, command, files, tx));
     answer(rx, console, content_type, known_at).await
 }
 
 /// Runs `command` alone on the writer thread (`issue`, `rules adopt`), so
 /// that it appends between rounds, then answers as [`run`] does.
-pub async fn on_writer(st: &Arc<AppState>, command: Command, console: bool, content_type: &'static str) -> Response {
+pub async fn on_writer(st: &Arc<AppState>, command: Command, files: Files, console: bool, content_type: &'static str) -> Response {
     let (tx, rx) = mpsc::channel(8);
     let Some(writer) = st.writer() else { return Problem::shutting_down().into_response() };
-    let work: crate::writer::Exclusive = Box::new(move |ledger, now| execute(ledger, now, command, tx));
+    let work: crate::writer::Exclusive = Box::new(move |ledger, now| execute(ledger, now, command, files, tx));
     if writer.exclusive(work).is_err() {
         return Problem::shutting_down().into_response();
     }
     answer(rx, console, content_type, None).await
 }
 
-fn execute(ledger: &store::Ledger, now: model::Timestamp, command: Command, tx: mpsc::Sender<Chunk>) {
+fn execute(ledger: &store::Ledger, now: model::Timestamp, command: Command, files: Files, tx: mpsc::Sender<Chunk>) {
     let mut out = Sink { tx: tx.clone(), buf: Vec::new(), err: false };
     let mut err = Sink { tx: tx.clone(), buf: Vec::new(), err: true };
     let mut ctx = Ctx {
@@ -74,6 +76,7 @@ fn execute(ledger: &store::Ledger, now: model::Timestamp, command: Command, tx: 
         out: &mut out,
         err: &mut err,
         progress: false,
+        files,
         known_at: None,
     };
     let result = commands::run(command, &mut ctx);

@@ -5,6 +5,8 @@
 pub mod console;
 pub mod events;
 pub mod import;
+pub mod read;
+pub mod rules;
 
 use crate::problem::Problem;
 use axum::extract::{FromRequestParts, Query};
