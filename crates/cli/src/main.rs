@@ -3,6 +3,8 @@
 //! to the sinks given here (stdout, stderr); every error becomes one
 //! sentence on stderr with exit code 2 (rejected input) or 1 (anything else).
 
+mod serve;
+
 use clap::Parser;
 use commands::{args, CliError, CliResult, Ctx, Source};
 use std::io::Write;
@@ -27,6 +29,11 @@ fn main() -> ExitCode {
 /// before the error, if any, is printed), stderr as it comes.
 fn run(cli: args::Cli) -> CliResult {
     let g = commands::globals(&cli)?;
+    if let args::Command::Serve(a) = cli.command {
+        // A fixed "now" (tests, backfills) stays fixed; else the clock runs.
+        let fixed = cli.now.is_some() || std::env::var("CREDIT_LEDGER_NOW").is_ok_and(|v| !v.is_empty());
+        return serve::run(g, a, fixed);
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout());
     let mut err = std::io::stderr();
     let mut ctx = Ctx { ledger: Source::Dir(g.dir), now: g.now, store: g.store, out: &mut out, err: &mut err, progress: true, files: commands::Files::Disk, known_at: None };

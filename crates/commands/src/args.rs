@@ -56,6 +56,10 @@ pub enum Command {
     Rules(RulesArgs),
     /// Convert a ledger written by credit-ledger 0.2 or earlier (storage layout 1) into a new directory in today's layout, record for record.
     Migrate(MigrateArgs),
+    /// Serve the ledger over HTTP (README "The server"): one writer, concurrent readers, bearer tokens, an audit trail.
+    Serve(ServeArgs),
+    /// Show the server's audit trail, checking its hash chain (exit 1 when broken).
+    Audit(AuditArgs),
 }
 
 /// Output of grade-all: a table, a JSON list of reports, or CSV.
@@ -139,6 +143,40 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE")]
     pub archive: Option<String>,
     /// Output format (json: README "verify --format json").
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on; keep it on loopback unless a proxy with TLS stands in front.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// The access file: bearer tokens by SHA-256, with roles (README "Access file").
+    #[arg(long, value_name = "FILE")]
+    pub access: std::path::PathBuf,
+    /// The audit trail [default: <ledger-dir>.audit.jsonl, beside the ledger].
+    #[arg(long, value_name = "FILE")]
+    pub audit: Option<std::path::PathBuf>,
+    /// The largest request body, in bytes (64 MiB by default, about 200,000 facts).
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    pub max_body: usize,
+    /// Seconds one request may take (event streams and long listings excepted).
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub timeout: u64,
+    /// Requests one writer round appends with one flush at most; 1 = one flush per request (the benchmark's baseline).
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    pub round: usize,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AuditArgs {
+    /// The audit trail [default: <ledger-dir>.audit.jsonl].
+    #[arg(long, value_name = "FILE")]
+    pub audit: Option<std::path::PathBuf>,
+    /// Only the last N lines.
+    #[arg(long, value_name = "N")]
+    pub tail: Option<usize>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
 }

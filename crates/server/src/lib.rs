@@ -63,22 +63,27 @@ pub enum ServerError {
     Store(#[from] store::StoreError),
     #[error(transparent)]
     Audit(#[from] audit::AuditError),
+    /// Another server runs on this ledger directory.
+    #[error("{0}")]
+    Held(String),
     #[error("cannot serve on {addr}: {source}")]
     Io { addr: String, source: std::io::Error },
 }
 
-/// The audit trail's default place: beside the ledger directory, as
-/// `<dir>.audit.jsonl`, so it never mixes with the ledger's files.
+/// The audit trail's default place (see [`audit::default_path`]).
 pub fn default_audit_path(ledger_dir: &std::path::Path) -> PathBuf {
-    let mut name = ledger_dir.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "ledger".into());
-    name.push(".audit.jsonl");
-    ledger_dir.with_file_name(name)
+    audit::default_path(ledger_dir)
 }
 
 /// Serves on `listener` until `shutdown` completes, then drains (see the
 /// crate doc). Opens the ledger and the audit trail first: either failing
 /// is an error before anything is served.
 pub async fn serve(config: Config, listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
+    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    if let Some(parent) = config.ledger_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| ServerError::Io { addr: addr.clone(), source })?;
+    }
+    let _claim = store::serving::claim(&config.ledger_dir, &format!("http://{addr}")).map_err(ServerError::Held)?;
     let (dir, kind) = (config.ledger_dir.clone(), config.store);
     let ledger = tokio::task::spawn_blocking(move || Ledger::open_or_create(&dir, kind)).await.expect("opening the ledger does not panic")?;
     let ledger = Arc::new(ledger);
@@ -90,7 +95,6 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener, shutdown: 
     let st = Arc::new(AppState::new(ledger, config.access, config.clock, heads_rx, writer, audit_tx, closed_rx, config.max_body));
     let app = router(st.clone(), config.request_timeout);
     let closing = st.clone();
-    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

@@ -21,6 +21,7 @@ mod keys;
 pub mod legacy;
 mod read;
 mod recover;
+pub mod serving;
 mod stream;
 pub mod tamper;
 mod verify;

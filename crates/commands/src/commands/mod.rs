@@ -2,6 +2,7 @@
 
 mod appeal;
 mod archive;
+mod audit_trail;
 mod grade;
 mod fresh;
 mod import;
@@ -12,7 +13,7 @@ mod replay;
 mod walk;
 
 use crate::args::{Command, Question, ReportFormat, VerifyArgs};
-use crate::ctx::{Ctx, Files};
+use crate::ctx::{Ctx, Files, Source};
 use crate::error::{CliError, CliResult};
 use model::{ChinaDate, Seq, Timestamp};
 use rules::{RuleBook, RuleSet};
@@ -23,6 +24,14 @@ use store::{Head, Ledger};
 /// knowledge cut the answer used, when it resolved one. The binary prints
 /// the error, prefixed `credit-ledger: `, and exits with its exit code.
 pub fn run(command: Command, ctx: &mut Ctx<'_>) -> CliResult {
+    if let (Source::Dir(dir), false) = (&ctx.ledger, matches!(command, Command::Audit(_) | Command::Migrate(_))) {
+        if let Some(url) = store::serving::holder(dir) {
+            return Err(CliError::Failed(format!(
+                "the ledger at {} is held by the server at {url}; run the command through it: --server {url} (token in $CREDIT_LEDGER_TOKEN)",
+                dir.display()
+            )));
+        }
+    }
     match command {
         Command::Import(a) => import::run(ctx, a),
         Command::Grade(a) => grade::one(ctx, a),
@@ -41,6 +50,9 @@ pub fn run(command: Command, ctx: &mut Ctx<'_>) -> CliResult {
         Command::Restore(a) => archive::restore(ctx, a),
         Command::Rules(a) => rule_sets::run(ctx, a),
         Command::Migrate(a) => migrate::run(ctx, a),
+        Command::Audit(a) => audit_trail::run(ctx, a),
+        // The binary runs the server itself (it needs the `server` crate).
+        Command::Serve(_) => Err(CliError::Failed("serve runs only in the credit-ledger binary".into())),
     }
 }
 
