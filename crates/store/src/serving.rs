@@ -27,7 +27,7 @@ pub struct Claim {
 pub fn claim(dir: &Path, url: &str) -> Result<Claim, String> {
     let path = path(dir);
     let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    if file.try_lock_exclusive().is_err() {
+    if FileExt::try_lock_exclusive(&file).is_err() {
         let mut other = String::new();
         let _ = file.read_to_string(&mut other);
         return Err(format!("another server holds the ledger at {}: {}", dir.display(), other.trim()));
@@ -47,7 +47,7 @@ impl Drop for Claim {
 /// The URL of the running server that holds `dir`, if one does.
 pub fn holder(dir: &Path) -> Option<String> {
     let mut file = File::open(path(dir)).ok()?;
-    if file.try_lock_shared().is_ok() {
+    if FileExt::try_lock_shared(&file).is_ok() {
         return None;
     }
     let mut url = String::new();
