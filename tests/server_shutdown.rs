@@ -35,10 +35,19 @@ fn fine(n: u32, reference: &str) -> String {
 
 /// `credit-ledger serve` on `dir/ledger`; its URL from the first stdout line.
 fn serve(dir: &Path) -> (Child, String) {
+    serve_with(dir, None)
+}
+
+/// [`serve`] with the store's failpoints set (`CREDIT_LEDGER_FAILPOINT`).
+fn serve_with(dir: &Path, failpoint: Option<&str>) -> (Child, String) {
     let access = dir.join("access.toml");
     let hash = access::token_hash(TOKEN);
     std::fs::write(&access, format!("[[token]]\nname = \"clerk-08\"\nsha256 = \"{hash}\"\nrole = \"division\"\ndivision = \"08\"\nwrite = true\n")).unwrap();
-    let mut child = support::bin_at(NOW)
+    let mut command = support::bin_at(NOW);
+    if let Some(f) = failpoint {
+        command.env("CREDIT_LEDGER_FAILPOINT", f);
+    }
+    let mut child = command
         .arg("--ledger")
         .arg(dir.join("ledger"))
         .args(["serve", "--listen", "127.0.0.1:0", "--access"])
@@ -172,4 +181,31 @@ fn issue9_sigkill_under_load_loses_nothing_acknowledged() {
         assert_all_acknowledged_kept(dir.path(), &all);
     }
     assert!(all.len() >= 30 + 50 + 70);
+}
+
+#[test]
+fn issue9_a_disk_error_fails_its_batch_with_500_writes_nothing_and_reads_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    // An empty ledger opens without writing; one import is five write points
+    // (chunks, indexes, flush, head, flush head): the second import's first fails.
+    let (mut child, url) = serve_with(dir.path(), Some("write:6"));
+    assert_eq!(post(&url, &registered(1)), Ok(200));
+    let failed = agent().post(&format!("{url}/import")).header("Authorization", &format!("Bearer {TOKEN}")).send(&fine(1, "K-1"));
+    let mut failed = failed.unwrap();
+    assert_eq!(failed.status().as_u16(), 500);
+    let problem: serde_json::Value = serde_json::from_str(&failed.body_mut().read_to_string().unwrap()).unwrap();
+    assert!(problem["detail"].as_str().unwrap().contains("nothing of this request was written"), "{problem}");
+    assert_eq!(post(&url, &fine(1, "K-2")), Ok(500), "the device stays failed");
+    let mut head = agent().get(&format!("{url}/head")).header("Authorization", &format!("Bearer {TOKEN}")).call().unwrap();
+    assert_eq!(head.status().as_u16(), 200, "reads go on");
+    let head: serde_json::Value = serde_json::from_str(&head.body_mut().read_to_string().unwrap()).unwrap();
+    assert_eq!(head["seq"], 1);
+    let grade = agent().get(&format!("{url}/grade/{}?on=2025-12-31", uscc(1))).header("Authorization", &format!("Bearer {TOKEN}")).call().unwrap();
+    assert_eq!(grade.status().as_u16(), 200);
+    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    child.wait().unwrap();
+    assert_all_acknowledged_kept(dir.path(), &["REG-".to_string() + &uscc(1)]);
+    let ledger = store::Ledger::open(&dir.path().join("ledger")).unwrap();
+    assert_eq!(ledger.head().unwrap().seq.0, 1, "nothing of the failed batches is in the ledger");
 }
