@@ -186,3 +186,13 @@ fn issue9_openapi_document_lists_every_endpoint() {
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
+
+#[test]
+fn issue9_the_demo_access_file_of_make_serve_holds_the_tokens_its_comments_name() {
+    let text = include_str!("../../../fixtures/server/access.toml");
+    let list = access::AccessList::parse("fixtures/server/access.toml", text.as_bytes()).unwrap();
+    for (token, name) in [("demo-clerk-08", "clerk-08"), ("demo-reader-08", "reader-08"), ("demo-xpcc", "xpcc"), ("demo-auditor", "auditor"), ("demo-firm", "firm-91659001924574FK83")] {
+        assert_eq!(list.authenticate(token).map(|p| p.name.as_str()), Some(name), "{token}");
+        assert!(text.contains(&format!("# token: {token} ")), "the comment names {token}");
+    }
+}
