@@ -8,7 +8,7 @@ mod support;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -31,6 +31,12 @@ fn fine(n: u32, reference: &str) -> String {
         "{{\"kind\":\"administrative_penalty\",\"ref\":\"{reference}\",\"enterprise\":\"{}\",\"occurred_on\":\"2025-06-01\",\"procedure\":\"ordinary\",\"measures\":[{{\"type\":\"fine\",\"amount_yuan\":1000}}],\"recorded_at\":\"2025-06-03T09:00:00+08:00\"}}\n",
         uscc(n)
     )
+}
+
+fn sigterm(child: &Child) {
+    // SAFETY: kill(2) on our own child's pid; no memory is involved.
+    let r = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(r, 0, "SIGTERM sent");
 }
 
 /// `credit-ledger serve` on `dir/ledger`; its URL from the first stdout line.
@@ -124,8 +130,7 @@ fn issue9_sigterm_drains_the_writer_and_exits_0() {
     let (stop, log) = (Arc::new(AtomicBool::new(false)), Arc::new(Mutex::new(Vec::new())));
     let clients = load(&url, 8, &stop, &log);
     wait_for_acks(&log, 50);
-    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(term.success());
+    sigterm(&child);
     let status = child.wait().unwrap();
     stop.store(true, Ordering::SeqCst);
     for c in clients {
@@ -202,8 +207,7 @@ fn issue9_a_disk_error_fails_its_batch_with_500_writes_nothing_and_reads_go_on()
     assert_eq!(head["seq"], 1);
     let grade = agent().get(&format!("{url}/grade/{}?on=2025-12-31", uscc(1))).header("Authorization", &format!("Bearer {TOKEN}")).call().unwrap();
     assert_eq!(grade.status().as_u16(), 200);
-    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(term.success());
+    sigterm(&child);
     child.wait().unwrap();
     assert_all_acknowledged_kept(dir.path(), &["REG-".to_string() + &uscc(1)]);
     let ledger = store::Ledger::open(&dir.path().join("ledger")).unwrap();
