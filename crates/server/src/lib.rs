@@ -92,7 +92,7 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener, shutdown: 
     let (heads_tx, heads_rx) = watch::channel(ledger.head()?);
     let (writer, writer_thread) = writer::Writer::start(ledger.clone(), config.clock, heads_tx, config.max_round);
     let (closed_tx, closed_rx) = watch::channel(false);
-    let st = Arc::new(AppState::new(ledger, config.access, config.clock, heads_rx, writer, audit_tx, closed_rx, config.max_body));
+    let st = Arc::new(AppState::new(ledger, config.access, config.clock, heads_rx, writer, audit_tx, closed_rx, config.max_body, config.audit_path.clone()));
     let app = router(st.clone(), config.request_timeout);
     let closing = st.clone();
     let served = axum::serve(listener, app)
@@ -135,6 +135,7 @@ pub fn router(st: Arc<AppState>, timeout: Duration) -> Router {
         .route("/replay", get(api::read::replay))
         .route("/verify", get(api::read::verify))
         .route("/export", get(api::read::export))
+        .route("/audit", get(api::read::audit))
         .fallback(api::read::no_route)
         .merge(limited)
         .layer(DefaultBodyLimit::max(st.max_body))
@@ -142,6 +143,9 @@ pub fn router(st: Arc<AppState>, timeout: Duration) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(st.max_body))
         .layer(axum::middleware::map_response_with_state(st.clone(), too_large_problem))
         .layer(axum::middleware::from_fn_with_state(st.clone(), auth::guard))
+        // gzip when the client asks for it (never the event stream: tower-http's default predicate).
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(st)
 }
 

@@ -117,11 +117,17 @@ fn issue9_every_role_reads_what_it_may_and_is_refused_the_rest_and_the_trail_say
         (AUDITOR, "/verify?format=json".into(), 200),
         (AUDITOR, format!("/grade/{e2}?{on}"), 200),
         (AUDITOR, "/export".into(), 200),
+        (AUDITOR, "/audit?tail=3".into(), 200),
+        (XPCC, "/audit".into(), 403),
+        (FIRM, "/audit".into(), 403),
     ];
     for (token, path, want) in &cases {
         let (got, body) = s.get(Some(token), path);
         assert_eq!(got, *want, "{token} GET {path}: {body}");
     }
+    let (_, trail) = s.get(Some(AUDITOR), "/audit");
+    assert!(trail.contains("hash chain intact"), "{trail}");
+    assert!(trail.lines().any(|l| l.contains(" firm ") && l.contains("→ 403")), "the trail served shows the refusals: {trail}");
     let (_, verify) = s.get(Some(AUDITOR), "/verify?format=json");
     assert_eq!(serde_json::from_str::<Value>(&verify).unwrap()["ok"], true);
     for (token, path) in [(CLERK_08, "/issue?year=2025"), (AUDITOR, "/issue?year=2025"), (XPCC, "/issue?year=2025")] {
@@ -181,7 +187,7 @@ fn issue9_openapi_document_lists_every_endpoint() {
     assert_eq!(st, 200);
     let doc: Value = serde_json::from_str(&body).unwrap();
     let paths = doc["paths"].as_object().unwrap();
-    for p in ["/import", "/grade/{uscc}", "/grade-all", "/dossier/{uscc}", "/diff/{uscc}", "/what-if/{uscc}", "/review/{ref}", "/replay", "/verify", "/export", "/issue", "/rules", "/rules/{id}", "/rules/diff", "/rules/check", "/rules/adopt", "/events", "/head"] {
+    for p in ["/import", "/grade/{uscc}", "/grade-all", "/dossier/{uscc}", "/diff/{uscc}", "/what-if/{uscc}", "/review/{ref}", "/replay", "/verify", "/export", "/audit", "/issue", "/rules", "/rules/{id}", "/rules/diff", "/rules/check", "/rules/adopt", "/events", "/head"] {
         assert!(paths.contains_key(p), "{p} missing from /openapi.json");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());

@@ -285,6 +285,24 @@ pub async fn export(State(st): State<Arc<AppState>>, Extension(who): Extension<P
     Ok(console::run(&st, command, none(), wants_console(&headers), "application/x-ndjson", Some(st.head().seq.0)).await)
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Only the last N lines.
+    pub tail: Option<usize>,
+    pub format: Option<String>,
+}
+
+#[utoipa::path(get, path = "/audit", params(AuditQuery),
+    responses((status = 200, description = "`credit-ledger audit`: the audit trail, its hash chain checked (lines answered so far; the trail is synced in batches)"), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn audit(State(st): State<Arc<AppState>>, Extension(who): Extension<Principal>, headers: HeaderMap, Params(q): Params<AuditQuery>) -> Result<Response, Problem> {
+    who.may(Action::Verify).map_err(forbid)?;
+    let (format, ct) = report_format(q.format.as_deref())?;
+    let command = Command::Audit(args::AuditArgs { audit: Some(st.audit_path.clone()), tail: q.tail, format });
+    Ok(console::run(&st, command, none(), wants_console(&headers), ct, None).await)
+}
+
 /// 404 for paths no endpoint serves, as a problem.
 pub async fn no_route() -> Response {
     Problem::not_found("no such endpoint (see /openapi.json)").into_response()
