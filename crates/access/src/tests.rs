@@ -57,6 +57,7 @@ fn who(token: &str) -> Principal {
 fn issue9_tokens_authenticate_by_hash_only() {
     let l = list();
     assert_eq!(l.len(), 5);
+    assert!(!l.is_empty());
     assert_eq!(l.authenticate("t-clerk").unwrap().name, "clerk-08");
     assert!(l.authenticate("t-clerk ").is_none());
     assert!(l.authenticate(&token_hash("t-clerk")).is_none(), "the stored hash is not itself a token");

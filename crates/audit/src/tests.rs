@@ -85,3 +85,11 @@ fn issue9_audit_torn_last_line_is_cut_on_open_and_the_file_is_locked() {
     drop(t);
     assert_eq!(read(&path).unwrap().len(), 3);
 }
+
+#[test]
+fn issue9_audit_default_place_is_beside_the_ledger_and_unreadable_is_an_error() {
+    assert_eq!(default_path(Path::new("target/run/ledger")), PathBuf::from("target/run/ledger.audit.jsonl"));
+    let (_d, path) = trail_of(1);
+    // Not a missing file (an empty trail) but one that cannot be opened.
+    assert!(matches!(read(&path.join("below-a-file")), Err(AuditError::Io { .. })));
+}
