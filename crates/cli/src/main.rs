@@ -3,6 +3,7 @@
 //! to the sinks given here (stdout, stderr); every error becomes one
 //! sentence on stderr with exit code 2 (rejected input) or 1 (anything else).
 
+mod client;
 mod serve;
 
 use clap::Parser;
@@ -25,10 +26,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs the command on the ledger directory, stdout buffered (and flushed
-/// before the error, if any, is printed), stderr as it comes.
+/// Runs the command on the ledger directory (or, with `--server`, through
+/// the server: `client`), stdout buffered (and flushed before the error,
+/// if any, is printed), stderr as it comes.
 fn run(cli: args::Cli) -> CliResult {
     let g = commands::globals(&cli)?;
+    if let Some(url) = client::server_url(&cli) {
+        return client::run(cli, &url, g.now);
+    }
     if let args::Command::Serve(a) = cli.command {
         // A fixed "now" (tests, backfills) stays fixed; else the clock runs.
         let fixed = cli.now.is_some() || std::env::var("CREDIT_LEDGER_NOW").is_ok_and(|v| !v.is_empty());

@@ -22,6 +22,11 @@ pub struct Cli {
     /// its own store [default: $CREDIT_LEDGER_STORE, else sled]
     #[arg(long, global = true, value_name = "STORE")]
     pub store: Option<String>,
+    /// Run the command through the server at URL (`credit-ledger serve`)
+    /// instead of on a ledger directory, with the same output; the bearer
+    /// token is read from $CREDIT_LEDGER_TOKEN [default: $CREDIT_LEDGER_SERVER]
+    #[arg(long, global = true, value_name = "URL")]
+    pub server: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -335,6 +340,11 @@ pub struct ReplayArgs {
     /// Write to this file (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Not an argument: the head a server answers at when no knowledge cut
+    /// is given (the one published when the request started), still
+    /// called "the head" in the answer.
+    #[arg(skip)]
+    pub head: Option<u64>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -113,7 +113,7 @@ fn question(ledger: &Ledger, rules: RuleSet, on: ChinaDate, a: &ReplayArgs, now:
     let (known_at, how) = if a.official_run {
         official_k(ledger, &rules, on, now)?
     } else {
-        let k = super::known_at(a.known_at_seq, None, ledger)?;
+        let k = super::known_at(a.known_at_seq.or(a.head), None, ledger)?;
         (k, if a.known_at_seq.is_some() { "--known-at-seq".to_string() } else { "the head".to_string() })
     };
     Ok(Question { rules, on, known_at, how })

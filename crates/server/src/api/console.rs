@@ -63,7 +63,12 @@ pub async fn on_writer(st: &Arc<AppState>, command: Command, files: Files, conso
     if writer.exclusive(work).is_err() {
         return Problem::shutting_down().into_response();
     }
-    answer(rx, console, content_type, None).await
+    let r = answer(rx, console, content_type, None).await;
+    // What it appended is read by the caller's next request.
+    if let Ok(head) = st.ledger.head() {
+        super::import::published(st, head.seq).await;
+    }
+    r
 }
 
 fn execute(ledger: &store::Ledger, now: model::Timestamp, command: Command, files: Files, tx: mpsc::Sender<Chunk>) {

@@ -9,9 +9,8 @@ use crate::state::AppState;
 use crate::writer::{ImportJob, ImportReply};
 use access::{Action, Principal, Role};
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde::Deserialize;
@@ -22,7 +21,8 @@ use std::sync::Arc;
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
-    /// The input's name in messages (the CLI client sends the file path) [default: "-"].
+    /// The input's name in messages (the CLI client sends the file path) [default: "-"];
+    /// a multipart body names each part by its filename instead.
     pub name: Option<String>,
     /// `table` (the CLI's line, the default) or `json`.
     pub format: Option<String>,
@@ -45,7 +45,7 @@ pub struct ImportAnswer {
 
 #[utoipa::path(
     post, path = "/import", params(ImportQuery),
-    request_body(content = String, content_type = "application/x-ndjson", description = "facts, one JSON object per line (CONTRACT.md §1)"),
+    request_body(content = String, content_type = "application/x-ndjson", description = "facts, one JSON object per line (CONTRACT.md §1); or `multipart/form-data`, one input per part named by its filename (several files, appended all or none)"),
     responses(
         (status = 200, description = "appended and flushed: the CLI's output", body = ImportAnswer),
         (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -57,15 +57,12 @@ pub async fn import(
     Extension(who): Extension<Principal>,
     headers: HeaderMap,
     Params(q): Params<ImportQuery>,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Result<Response, Problem> {
     if !may_write(&who) {
         return Err(Problem::forbidden(format!("token {:?} ({}) may not append facts", who.name, who.role.name())));
     }
-    let body = body.map_err(|e| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => too_large(st.max_body),
-        _ => Problem::rejected(format!("cannot read the request body: {}", e.body_text())),
-    })?;
+    let inputs = inputs(&st, request, q.name).await?;
     let json = match q.format.as_deref() {
         None | Some("table") => false,
         Some("json") => true,
@@ -76,13 +73,24 @@ pub async fn import(
         (Some(u), Some(v)) => Some((model::Uscc::parse(u).map_err(|e| Problem::rejected(format!("expected_enterprise: {u:?} is not a unified social credit code: {e}")))?, v)),
         _ => return Err(Problem::rejected("expected_enterprise and expected_version go together")),
     };
-    let name = q.name.unwrap_or_else(|| "-".to_string());
-    let idempotency = idempotency_key(&headers)?.map(|key| (key, request_hash(&name, &q.expected_head, &expected_version, &body)));
+    let idempotency = idempotency_key(&headers)?.map(|key| (key, request_hash(&inputs, &q.expected_head, &expected_version)));
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let job = ImportJob { body: body.to_vec(), name, expected_head: q.expected_head, expected_version, idempotency, principal: who, reply: tx };
+    let job = ImportJob { inputs, expected_head: q.expected_head, expected_version, idempotency, principal: who, reply: tx };
     st.writer().ok_or_else(Problem::shutting_down)?.import(job).map_err(|_| Problem::shutting_down())?;
     let reply = rx.await.map_err(|_| Problem::failed("the writer stopped before answering; the request may not have been appended"))?;
+    if let ImportReply::Appended(a) = &reply {
+        published(&st, a.head).await;
+    }
     answer(reply, json)
+}
+
+/// Waits until the published head has reached `seq`. The writer answers
+/// right after its flush and publishes the new head after its round: a
+/// read the caller sends once answered must see what it wrote (the CLI
+/// through `--server`: `import`, then `grade`).
+pub(crate) async fn published(st: &AppState, seq: model::Seq) {
+    let mut heads = st.heads.clone();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), heads.wait_for(|h| h.seq >= seq)).await;
 }
 
 /// Division staff with write, or a jurisdiction token with write.
@@ -103,11 +111,49 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<uuid::Uuid>, Problem> {
 }
 
 /// Everything the request asks, hashed: a reused key must ask the same.
-fn request_hash(name: &str, head: &Option<u64>, version: &Option<(model::Uscc, u64)>, body: &[u8]) -> [u8; 32] {
+fn request_hash(inputs: &[(String, Vec<u8>)], head: &Option<u64>, version: &Option<(model::Uscc, u64)>) -> [u8; 32] {
     let mut h = Sha256::new();
-    h.update(format!("{name}\n{head:?}\n{:?}\n", version.as_ref().map(|(u, v)| (u.as_str(), v))));
-    h.update(body);
+    h.update(format!("{head:?}\n{:?}\n", version.as_ref().map(|(u, v)| (u.as_str(), v))));
+    for (name, body) in inputs {
+        h.update(format!("{name:?} {}\n", body.len()));
+        h.update(body);
+    }
     h.finalize().into()
+}
+
+/// The request's named JSON Lines inputs. A `multipart/form-data` body
+/// carries one input per part, named by the part's filename (else its
+/// field name): `import A B` through `--server`, whose rejections name each
+/// file and line as the local command does. Any other body is one input,
+/// named `name` [default: `-`].
+pub(crate) async fn inputs(st: &Arc<AppState>, request: Request, name: Option<String>) -> Result<Vec<(String, Vec<u8>)>, Problem> {
+    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.trim_start().to_ascii_lowercase().starts_with("multipart/form-data") {
+        let body = Bytes::from_request(request, st).await.map_err(|e| unread(st, e.status(), e.body_text()))?;
+        return Ok(vec![(name.unwrap_or_else(|| "-".to_string()), body.to_vec())]);
+    }
+    if name.is_some() {
+        return Err(Problem::rejected("name: a multipart body names each input by its part's filename"));
+    }
+    let mut form = Multipart::from_request(request, st).await.map_err(|e| unread(st, e.status(), e.body_text()))?;
+    let mut inputs = Vec::new();
+    while let Some(part) = form.next_field().await.map_err(|e| unread(st, e.status(), e.body_text()))? {
+        let name = part.file_name().or(part.name()).unwrap_or("-").to_string();
+        let body = part.bytes().await.map_err(|e| unread(st, e.status(), e.body_text()))?;
+        inputs.push((name, body.to_vec()));
+    }
+    if inputs.is_empty() {
+        return Err(Problem::rejected("the multipart body has no part: no input was sent"));
+    }
+    Ok(inputs)
+}
+
+/// A body that could not be read: too large (413), else malformed (400).
+fn unread(st: &AppState, status: StatusCode, why: String) -> Problem {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(st.max_body),
+        _ => Problem::rejected(format!("cannot read the request body: {why}")),
+    }
 }
 
 fn answer(reply: ImportReply, json: bool) -> Result<Response, Problem> {

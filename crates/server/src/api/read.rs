@@ -188,7 +188,7 @@ pub struct WhatIfQuery {
 }
 
 #[utoipa::path(post, path = "/what-if/{uscc}", params(("uscc" = String, Path), WhatIfQuery),
-    request_body(content = String, content_type = "application/x-ndjson", description = "the facts to suppose, JSON Lines"),
+    request_body(content = String, content_type = "application/x-ndjson", description = "the facts to suppose, JSON Lines; or `multipart/form-data`, one input per part named by its filename"),
     responses((status = 200, description = "`credit-ledger what-if`'s output; nothing is appended"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn what_if(
@@ -197,13 +197,14 @@ pub async fn what_if(
     headers: HeaderMap,
     Path(uscc): Path<String>,
     Params(q): Params<WhatIfQuery>,
-    body: axum::body::Bytes,
+    request: axum::extract::Request,
 ) -> Result<Response, Problem> {
     may_read(&st, &who, &uscc).await?;
     let (format, ct) = report_format(q.format.as_deref())?;
-    let name = q.name.unwrap_or_else(|| "-".into());
-    let files = Files::Given([(name.clone(), body.to_vec())].into_iter().collect());
-    let command = Command::WhatIf(args::WhatIfArgs { uscc, on: q.on, with: vec![name], rules: q.rules, format });
+    let inputs = super::import::inputs(&st, request, q.name).await?;
+    let with = inputs.iter().map(|(name, _)| name.clone()).collect();
+    let files = Files::Given(inputs.into_iter().collect());
+    let command = Command::WhatIf(args::WhatIfArgs { uscc, on: q.on, with, rules: q.rules, format });
     Ok(console::run(&st, command, files, wants_console(&headers), ct, None).await)
 }
 
@@ -252,16 +253,17 @@ pub async fn replay(State(st): State<Arc<AppState>>, Extension(who): Extension<P
     who.may(Action::ReadDivision { division: q.division.as_deref() }).map_err(forbid)?;
     let (format, ct) = list_format(q.format.as_deref())?;
     let official_run = q.official_run.unwrap_or(false);
-    let known_at_seq = if official_run { q.known_at_seq } else { q.known_at_seq.or(Some(st.head().seq.0)) };
+    let head = (!official_run && q.known_at_seq.is_none()).then(|| st.head().seq.0);
     let command = Command::Replay(args::ReplayArgs {
         rules: q.rules,
         vs_rules: q.vs_rules,
         on: q.on,
-        known_at_seq,
+        known_at_seq: q.known_at_seq,
         official_run,
         division: q.division,
         format,
         output: None,
+        head,
     });
     Ok(console::run(&st, command, none(), wants_console(&headers), ct, None).await)
 }

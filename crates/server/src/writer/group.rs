@@ -52,7 +52,8 @@ pub fn round(ledger: &Ledger, now: Timestamp, jobs: Vec<ImportJob>, seen: &mut S
             answer(seen, job, ImportReply::Conflict(why));
             continue;
         }
-        let plan = match ingest::validate(ledger, &[Input::bytes(job.name.clone(), job.body.clone())], now) {
+        let inputs: Vec<Input> = job.inputs.iter().map(|(name, body)| Input::bytes(name.clone(), body.clone())).collect();
+        let plan = match ingest::validate(ledger, &inputs, now) {
             Ok(plan) => plan,
             // Against the ledger plus the round so far it might pass (a
             // correction of a fact kept just before): decide next round.

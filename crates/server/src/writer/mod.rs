@@ -29,10 +29,10 @@ pub const MAX_ROUND: usize = 512;
 
 /// An import request for the writer.
 pub struct ImportJob {
-    /// The JSON Lines body.
-    pub body: Vec<u8>,
-    /// The input's name in messages (the CLI client sends the file's path).
-    pub name: String,
+    /// The JSON Lines inputs, in order, each with its name in messages
+    /// (the CLI client sends each file's path): validated and appended
+    /// together, all or none.
+    pub inputs: Vec<(String, Vec<u8>)>,
     /// The ledger head seq the caller last saw: stale → 409, nothing written.
     pub expected_head: Option<u64>,
     /// An enterprise and the seq of its last record the caller last saw
