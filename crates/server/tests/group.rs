@@ -17,7 +17,7 @@ fn clerk() -> Principal {
 
 fn job(body: String) -> (ImportJob, oneshot::Receiver<ImportReply>) {
     let (tx, rx) = oneshot::channel();
-    let job = ImportJob { body: body.into_bytes(), name: "-".into(), expected_head: None, expected_version: None, idempotency: None, principal: clerk(), reply: tx };
+    let job = ImportJob { inputs: vec![("-".into(), body.into_bytes())], expected_head: None, expected_version: None, idempotency: None, principal: clerk(), reply: tx };
     (job, rx)
 }
 

@@ -217,7 +217,8 @@ fn streamed(first: Vec<u8>, rx: mpsc::Receiver<Chunk>, console: bool, content_ty
             return Some((item, Some(rx)));
         }
     });
-    let stream = futures_util::StreamExt::chain(futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(Bytes::from(first)) }), rest);
+    // Fused: the compression layer may poll once more after the end.
+    let stream = futures_util::StreamExt::fuse(futures_util::StreamExt::chain(futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(Bytes::from(first)) }), rest));
     let mut r = Response::new(Body::from_stream(stream));
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Some(k) = known_at {

@@ -78,16 +78,13 @@ pub async fn import(
     let job = ImportJob { inputs, expected_head: q.expected_head, expected_version, idempotency, principal: who, reply: tx };
     st.writer().ok_or_else(Problem::shutting_down)?.import(job).map_err(|_| Problem::shutting_down())?;
     let reply = rx.await.map_err(|_| Problem::failed("the writer stopped before answering; the request may not have been appended"))?;
-    if let ImportReply::Appended(a) = &reply {
-        published(&st, a.head).await;
-    }
     answer(reply, json)
 }
 
-/// Waits until the published head has reached `seq`. The writer answers
-/// right after its flush and publishes the new head after its round: a
-/// read the caller sends once answered must see what it wrote (the CLI
-/// through `--server`: `import`, then `grade`).
+/// Waits (at most 10 s) until the published head has reached `seq`. An
+/// import's round publishes before it answers; work that runs alone on the
+/// writer (`issue`, `rules adopt`) answers from inside the command, so its
+/// caller waits here: a read sent once answered must see what it wrote.
 pub(crate) async fn published(st: &AppState, seq: model::Seq) {
     let mut heads = st.heads.clone();
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), heads.wait_for(|h| h.seq >= seq)).await;

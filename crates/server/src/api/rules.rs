@@ -72,14 +72,9 @@ pub struct RulesCheckQuery {
     pub format: Option<String>,
 }
 
-/// The uploaded file's name: the client's, kept to a base name ending in `.toml`.
+/// The uploaded file's name: the client's, as messages name it [default: rules.toml].
 fn file_name(name: Option<String>) -> String {
-    let n = name.unwrap_or_else(|| "rules.toml".into());
-    if n.ends_with(".toml") {
-        n
-    } else {
-        format!("{n}.toml")
-    }
+    name.unwrap_or_else(|| "rules.toml".into())
 }
 
 #[utoipa::path(post, path = "/rules/check", params(RulesCheckQuery), request_body(content = String, content_type = "application/toml"),

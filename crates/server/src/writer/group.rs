@@ -9,7 +9,8 @@ use ingest::{ImportError, Input};
 use model::fact::Body;
 use model::{Fact, Seq, Timestamp, Uscc};
 use std::collections::{BTreeMap, HashSet};
-use store::Ledger;
+use store::{Head, Ledger};
+use tokio::sync::watch;
 
 /// A request accepted into the round, with its validated facts.
 struct Kept {
@@ -20,7 +21,7 @@ struct Kept {
 
 /// Runs one round over `jobs` (in arrival order); returns the jobs that
 /// must wait for the next round, in order.
-pub fn round(ledger: &Ledger, now: Timestamp, jobs: Vec<ImportJob>, seen: &mut Seen) -> Vec<ImportJob> {
+pub fn round(ledger: &Ledger, now: Timestamp, jobs: Vec<ImportJob>, seen: &mut Seen, heads: &watch::Sender<Head>) -> Vec<ImportJob> {
     let head = match ledger.head() {
         Ok(h) => h,
         Err(e) => {
@@ -91,7 +92,7 @@ pub fn round(ledger: &Ledger, now: Timestamp, jobs: Vec<ImportJob>, seen: &mut S
         latest = latest.max(plan.facts.iter().map(|(t, _)| *t).max());
         kept.push(Kept { job, facts: plan.facts, duplicates: plan.duplicates });
     }
-    commit(ledger, head.seq, kept, seen);
+    commit(ledger, head.seq, kept, seen, heads);
     deferred
 }
 
@@ -152,7 +153,7 @@ fn keys_of(facts: &[(Timestamp, Fact)]) -> HashSet<String> {
 }
 
 /// Appends every kept request's facts in one batch, one flush; answers each.
-fn commit(ledger: &Ledger, head: Seq, kept: Vec<Kept>, seen: &mut Seen) {
+fn commit(ledger: &Ledger, head: Seq, kept: Vec<Kept>, seen: &mut Seen, heads: &watch::Sender<Head>) {
     let total: usize = kept.iter().map(|k| k.facts.len()).sum();
     let mut facts = Vec::with_capacity(total);
     let mut answers = Vec::with_capacity(kept.len());
@@ -163,6 +164,9 @@ fn commit(ledger: &Ledger, head: Seq, kept: Vec<Kept>, seen: &mut Seen) {
     let appended = if total == 0 { Ok(head) } else { ledger.append(facts).map(|records| records.last().map_or(head, |r| r.seq)) };
     match appended {
         Ok(new_head) => {
+            // Published before anyone hears of it: a read sent after an
+            // acknowledged import answers at a K that includes it.
+            super::publish(ledger, heads);
             let mut next = head.0;
             for (job, n, duplicates) in answers {
                 let (first_seq, last_seq) = if n == 0 { (None, None) } else { (Some(Seq(next + 1)), Some(Seq(next + n))) };

@@ -140,14 +140,20 @@ fn run(ledger: &Ledger, clock: Clock, mut rx: mpsc::UnboundedReceiver<Job>, head
             }
         } else {
             let imports = take_imports(&mut queue, max_round);
-            let deferred = group::round(ledger, now, imports, &mut seen);
+            let deferred = group::round(ledger, now, imports, &mut seen, heads);
             for job in deferred.into_iter().rev() {
                 queue.push_front(Job::Import(Box::new(job)));
             }
         }
-        if let Ok(head) = ledger.head() {
-            heads.send_if_modified(|h| std::mem::replace(h, head) != head);
-        }
+        publish(ledger, heads);
+    }
+}
+
+/// Publishes the ledger's head (flushed: only the writer moves it, and
+/// only by a commit that flushes) to readers and the event stream.
+fn publish(ledger: &Ledger, heads: &watch::Sender<Head>) {
+    if let Ok(head) = ledger.head() {
+        heads.send_if_modified(|h| std::mem::replace(h, head) != head);
     }
 }
 
