@@ -267,6 +267,11 @@ fn issue9_every_command_through_the_server_prints_what_it_prints_locally() {
     // The auditor's verify, and the export, to a file and to stdout.
     t.both(AUDITOR, &["verify"]);
     t.both(AUDITOR, &["verify", "--format", "json"]);
+    // The server's own audit trail, for auditors only.
+    let o = t.through(Some(AUDITOR), &["audit", "--tail", "2"]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("hash chain intact") && text(&o.stdout).contains("auditor"), "{}", text(&o.stdout));
+    assert_eq!(code(&t.through(Some(XPCC), &["audit"])), Some(2));
     let o = t.both(XPCC, &["export", "archive.jsonl"]);
     assert!(text(&o.stdout).starts_with("exported "), "{}", text(&o.stdout));
     assert_eq!(std::fs::read(t.a.join("archive.jsonl")).unwrap(), std::fs::read(t.b.join("archive.jsonl")).unwrap());
@@ -339,7 +344,7 @@ fn issue9_commands_of_a_local_directory_or_file_are_refused_through_a_server() {
     };
     refused(&["restore", "archive.jsonl"], "restore is not available through a server");
     refused(&["migrate", "--from", "old", "--to", "new"], "migrate is not available through a server");
-    refused(&["audit"], "audit is not available through a server");
+    refused(&["audit", "--audit", "trail.jsonl"], "audit --audit FILE is not available through a server");
     refused(&["serve", "--access", "access.toml"], "serve is not available through a server");
     refused(&["--ledger", "ledger", "rules"], "--ledger is the server's");
     refused(&["--now", NOW, "rules"], "--now is the server's");

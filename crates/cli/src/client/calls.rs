@@ -113,7 +113,13 @@ pub fn call(command: Command) -> CliResult<Plan> {
         }
         Command::Restore(_) => return Err(local_only("restore", "it creates a ledger directory on this machine: run it where the directory is, with the server stopped")),
         Command::Migrate(_) => return Err(local_only("migrate", "it converts a ledger directory on this machine: run it where the directory is, with the server stopped")),
-        Command::Audit(_) => return Err(local_only("audit", "it reads the server's audit trail file: run it on the server's machine")),
+        Command::Audit(a) if a.audit.is_some() => return Err(local_only("audit --audit FILE", "it reads a trail file on this machine; without --audit it shows the server's own (auditors)")),
+        Command::Audit(a) => {
+            let mut q = Query::new();
+            opt(&mut q, "tail", a.tail.map(|n| n.to_string()));
+            report_format(&mut q, a.format);
+            Call::get("/audit".into(), q)
+        }
         Command::Serve(_) => return Err(local_only("serve", "it is the server")),
     };
     Ok(Plan::Send(call))
