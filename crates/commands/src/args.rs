@@ -67,12 +67,14 @@ pub enum Command {
     Audit(AuditArgs),
 }
 
-/// Output of grade-all: a table, a JSON list of reports, or CSV.
+/// Output of grade-all: a table, a JSON list of reports, CSV, or JSON
+/// Lines (one compact report per line, for streaming; grade-all only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
     Json,
     Csv,
+    Jsonl,
 }
 
 /// Output of the other commands: a readable table or JSON.

@@ -176,6 +176,11 @@ pub fn csv_row(r: &GradeReport) -> [String; 12] {
     ]
 }
 
+/// One report of `grade-all --format jsonl`: compact, on one line.
+pub fn json_line(r: &GradeReport) -> CliResult<String> {
+    serde_json::to_string(r).map(|l| l + "\n").map_err(|e| CliError::Failed(format!("cannot render json: {e}")))
+}
+
 /// One report as an element of a pretty-printed JSON array: exactly what
 /// `serde_json::to_string_pretty` writes for it inside a list (two spaces
 /// deeper), so that a streamed list equals the list printed whole.

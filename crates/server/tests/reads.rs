@@ -202,3 +202,18 @@ fn issue9_the_demo_access_file_of_make_serve_holds_the_tokens_its_comments_name(
         assert!(text.contains(&format!("# token: {token} ")), "the comment names {token}");
     }
 }
+
+#[test]
+fn issue9_grade_all_streams_json_lines_one_report_per_line_equal_to_the_json_list() {
+    let s = seeded();
+    let (st, h, lines) = s.call_full("GET", Some(XPCC), "/grade-all?on=2025-12-31&format=jsonl", &[], None);
+    assert_eq!(st, 200, "{lines}");
+    assert_eq!(header(&h, "content-type"), Some("application/x-ndjson"));
+    let (_, list) = s.get(Some(XPCC), "/grade-all?on=2025-12-31&format=json");
+    let list: Vec<Value> = serde_json::from_str(&list).unwrap();
+    let each: Vec<Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(each.len(), 3);
+    assert_eq!(each, list, "the same reports, one per line");
+    let (st, body) = s.get(Some(XPCC), "/replay?rules=xpcc-trial&vs_rules=xpcc-revised&on=2025-12-31&format=jsonl");
+    assert_eq!(st, 400, "{body}");
+}

@@ -183,6 +183,7 @@ fn list_format(q: &mut Query, f: Format) {
         Format::Table => {}
         Format::Json => q.push(("format", "json".into())),
         Format::Csv => q.push(("format", "csv".into())),
+        Format::Jsonl => q.push(("format", "jsonl".into())),
     }
 }
 

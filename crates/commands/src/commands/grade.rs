@@ -66,6 +66,7 @@ pub fn all(ctx: &mut Ctx<'_>, a: GradeAllArgs) -> CliResult {
                     out.write(if in_scope == 0 { b"[\n" } else { b",\n" })?;
                     out.write(render::json_element(&r)?.as_bytes())?;
                 }
+                Format::Jsonl => out.write(render::json_line(&r)?.as_bytes())?,
             }
             in_scope += 1;
         }
@@ -80,7 +81,7 @@ pub fn all(ctx: &mut Ctx<'_>, a: GradeAllArgs) -> CliResult {
     // Enterprises with facts but no registration: a footer line in the
     // table; on stderr for json and csv, whose shapes stay as CONTRACT.md §3.
     let skipped = (unregistered > 0).then(|| render::unregistered_note(unregistered, q.known_at));
-    if let (Some(skip), Format::Json | Format::Csv) = (&skipped, a.format) {
+    if let (Some(skip), Format::Json | Format::Csv | Format::Jsonl) = (&skipped, a.format) {
         note(ctx.err, format_args!("credit-ledger: {skip}"));
     }
     match a.format {
@@ -89,7 +90,7 @@ pub fn all(ctx: &mut Ctx<'_>, a: GradeAllArgs) -> CliResult {
             out.write(text.as_bytes())?;
         }
         Format::Json => out.write(if in_scope == 0 { b"[]\n" } else { b"\n]\n" })?,
-        Format::Csv => {}
+        Format::Csv | Format::Jsonl => {}
     }
     out.finish()
 }

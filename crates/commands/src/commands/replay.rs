@@ -31,6 +31,7 @@ pub fn run(ctx: &mut Ctx<'_>, a: ReplayArgs) -> CliResult {
     let head = render::Head { on, division: a.division.as_deref(), x: &x, y: &y };
     let bar = super::walk::Progress::new("replaying", ctx.progress);
     match a.format {
+        Format::Jsonl => return Err(CliError::Rejected("--format jsonl is for grade-all; replay answers as table, json or csv".into())),
         Format::Csv => out.write(&csv_line(render::CSV_HEADER)?)?,
         Format::Json => out.write(render::json_start(&head)?.as_bytes())?,
         Format::Table => {}
@@ -52,7 +53,7 @@ pub fn run(ctx: &mut Ctx<'_>, a: ReplayArgs) -> CliResult {
             *summary.moved.entry(change).or_default() += 1;
             match a.format {
                 Format::Table if change != Move::Score => table_rows.push(m),
-                Format::Table => {}
+                Format::Table | Format::Jsonl => {}
                 Format::Csv => out.write(&csv_line(render::csv_row(&m, &x, &y))?)?,
                 Format::Json => {
                     out.write(render::json_mover(&m, written == 0)?.as_bytes())?;
@@ -71,7 +72,7 @@ pub fn run(ctx: &mut Ctx<'_>, a: ReplayArgs) -> CliResult {
     match a.format {
         Format::Table => out.write(render::table(&head, &summary, &table_rows).as_bytes())?,
         Format::Json => out.write(render::json_end(&summary)?.as_bytes())?,
-        Format::Csv => {}
+        Format::Csv | Format::Jsonl => {}
     }
     out.finish()
 }

@@ -38,7 +38,8 @@ fn list_format(f: Option<&str>) -> Result<(Format, &'static str), Problem> {
         None | Some("table") => Ok((Format::Table, TEXT)),
         Some("json") => Ok((Format::Json, JSON)),
         Some("csv") => Ok((Format::Csv, CSV)),
-        Some(other) => Err(Problem::rejected(format!("format={other:?}: use table, json or csv"))),
+        Some("jsonl") => Ok((Format::Jsonl, "application/x-ndjson")),
+        Some(other) => Err(Problem::rejected(format!("format={other:?}: use table, json, csv or (grade-all) jsonl"))),
     }
 }
 
@@ -113,7 +114,7 @@ pub struct GradeAllQuery {
     pub rules: Option<String>,
     /// One division, e.g. `08` (division tokens must give their own).
     pub division: Option<String>,
-    /// `table`, `json` or `csv`; large answers stream.
+    /// `table`, `json`, `csv` or `jsonl` (one report per line); large answers stream.
     pub format: Option<String>,
 }
 
