@@ -20,9 +20,12 @@ pub struct Client {
 
 impl Client {
     pub fn new(url: &str) -> Client {
+        // No global or per-call timeout: with one, ureq 3.5 resolves every
+        // request's host on a new thread (thousands per second here).
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(120)))
+            .timeout_recv_response(Some(Duration::from_secs(120)))
+            .timeout_recv_body(Some(Duration::from_secs(120)))
             .build()
             .into();
         Client { url: url.to_string(), agent }

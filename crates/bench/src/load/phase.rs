@@ -137,6 +137,10 @@ pub fn run(spec: &Spec) -> Result<Outcome, PhaseError> {
     if !writers_cpu.is_zero() {
         *by_thread.entry("load-writer".into()).or_default() += writers_cpu;
     }
+    let counted: Duration = by_thread.values().sum();
+    if cpu_process > counted + Duration::from_millis(10) {
+        by_thread.insert("other (threads that ended)".into(), cpu_process - counted);
+    }
     Ok(Outcome {
         spec: spec.clone(),
         acked: acked.len() as u64,
