@@ -7,7 +7,7 @@ OUT    ?= out
 ON     ?= 2025-12-31
 FACTS  := fixtures/division-08/facts.jsonl
 
-.PHONY: run test lint build fixtures bench bench-huge clean mutants soak load
+.PHONY: run test lint build fixtures bench bench-huge clean mutants soak serve load
 
 build:
 	$(CARGO) build --release --locked -p credit-ledger
@@ -20,6 +20,14 @@ run: build
 	$(BIN) --ledger $(LEDGER) grade-all --on $(ON) --division 08
 	$(BIN) --ledger $(LEDGER) grade-all --on $(ON) --division 08 --format csv --output $(OUT)/grades-$(ON).csv
 	@echo "CSV: $(OUT)/grades-$(ON).csv   ledger: $(LEDGER)"
+
+## The ledger as a service (README "The server"): the fixture ledger (imported first if
+## missing) served on loopback with the demo access file; prints the URL; Ctrl-C stops.
+SERVE_ADDR ?= 127.0.0.1:8080
+ACCESS     ?= fixtures/server/access.toml
+serve: build
+	@test -e $(LEDGER) || (mkdir -p $(dir $(LEDGER)) && $(BIN) --ledger $(LEDGER) import $(FACTS))
+	$(BIN) --ledger $(LEDGER) serve --listen $(SERVE_ADDR) --access $(ACCESS)
 
 ## Every test: the purity lint, unit, scenarios, golden bytes, ledger, CLI, fixture checks.
 test: lint

@@ -109,7 +109,7 @@ pub struct Dossier {
 /// act on the target for every date.
 pub fn dossier(records: &[Record], uscc: &Uscc, book: &RuleBook, as_of: ChinaDate, head: Seq) -> Result<Dossier, AppealError> {
     if records.is_empty() {
-        return Err(AppealError::Rejected(format!("the ledger has no fact of enterprise {uscc}")));
+        return Err(AppealError::NotFound(format!("the ledger has no fact of enterprise {uscc}")));
     }
     let resolved = resolve(records);
     let id = identity(&resolved, as_of);

@@ -22,9 +22,12 @@ pub use whatif::{what_if, WhatIf};
 /// Why an appeal operation refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AppealError {
-    /// The request was rejected (unknown ref, wrong kind, already issued…); nothing written.
+    /// The request was rejected (wrong kind, already issued…); nothing written.
     #[error("{0}")]
     Rejected(String),
+    /// The ref or enterprise asked for has no fact in the ledger; nothing written.
+    #[error("{0}")]
+    NotFound(String),
     #[error(transparent)]
     Store(#[from] store::StoreError),
     #[error(transparent)]

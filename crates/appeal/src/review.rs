@@ -83,7 +83,7 @@ pub struct Review {
 pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Review, AppealError> {
     let record = ledger
         .record_by_ref(reference)?
-        .ok_or_else(|| AppealError::Rejected(format!("no fact with ref {reference:?} is in the ledger")))?;
+        .ok_or_else(|| AppealError::NotFound(format!("no fact with ref {reference:?} is in the ledger")))?;
     let decision_ref = match &record.fact.body {
         Body::GradeIssued(_) => reference.to_string(),
         Body::ObjectionFiled(o) => o.target.clone(),

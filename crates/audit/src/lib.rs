@@ -18,6 +18,14 @@ use std::path::{Path, PathBuf};
 /// The `prev` of the first line.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// The trail's default place: beside the ledger directory, as
+/// `<dir>.audit.jsonl`, so it never mixes with the ledger's files.
+pub fn default_path(ledger_dir: &Path) -> PathBuf {
+    let mut name = ledger_dir.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "ledger".into());
+    name.push(".audit.jsonl");
+    ledger_dir.with_file_name(name)
+}
+
 /// What is recorded about one request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Request {

@@ -1,6 +1,6 @@
 //! The product in-process: one enterprise read from the ledger and graded,
 //! through the library calls `credit-ledger grade` makes
-//! (crates/cli/src/commands/grade.rs). The one file to adapt when the store's
+//! (crates/commands/src/commands/grade.rs). The one file to adapt when the store's
 //! API changes.
 
 use crate::worker::{sample_lines, us};

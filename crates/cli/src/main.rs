@@ -1,17 +1,13 @@
 //! `credit-ledger`: the command line over the ledger and the grading
-//! (CONTRACT.md §2–4). Raw arguments are parsed by `args`, turned into the
-//! objects that do the work by each command, and every error becomes one
+//! (CONTRACT.md §2–4). The commands live in the `commands` crate and write
+//! to the sinks given here (stdout, stderr); every error becomes one
 //! sentence on stderr with exit code 2 (rejected input) or 1 (anything else).
 
-mod args;
-mod commands;
-mod error;
-mod render;
-mod render_appeal;
-mod render_rules;
-mod render_replay;
+mod serve;
 
 use clap::Parser;
+use commands::{args, CliError, CliResult, Ctx, Source};
+use std::io::Write;
 use std::process::ExitCode;
 
 // glibc's allocator took a third of an import's time (perf, 10^6 facts).
@@ -20,12 +16,28 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
-    match commands::run(cli) {
+    match run(args::Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("credit-ledger: {e}");
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Runs the command on the ledger directory, stdout buffered (and flushed
+/// before the error, if any, is printed), stderr as it comes.
+fn run(cli: args::Cli) -> CliResult {
+    let g = commands::globals(&cli)?;
+    if let args::Command::Serve(a) = cli.command {
+        // A fixed "now" (tests, backfills) stays fixed; else the clock runs.
+        let fixed = cli.now.is_some() || std::env::var("CREDIT_LEDGER_NOW").is_ok_and(|v| !v.is_empty());
+        return serve::run(g, a, fixed);
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout());
+    let mut err = std::io::stderr();
+    let mut ctx = Ctx { ledger: Source::Dir(g.dir), now: g.now, store: g.store, out: &mut out, err: &mut err, progress: true, files: commands::Files::Disk, known_at: None };
+    let result = commands::run(cli.command, &mut ctx);
+    let flushed = out.flush().map_err(|e| CliError::Failed(format!("cannot write stdout: {e}")));
+    result.and(flushed)
 }

@@ -63,22 +63,27 @@ pub enum ServerError {
     Store(#[from] store::StoreError),
     #[error(transparent)]
     Audit(#[from] audit::AuditError),
+    /// Another server runs on this ledger directory.
+    #[error("{0}")]
+    Held(String),
     #[error("cannot serve on {addr}: {source}")]
     Io { addr: String, source: std::io::Error },
 }
 
-/// The audit trail's default place: beside the ledger directory, as
-/// `<dir>.audit.jsonl`, so it never mixes with the ledger's files.
+/// The audit trail's default place (see [`audit::default_path`]).
 pub fn default_audit_path(ledger_dir: &std::path::Path) -> PathBuf {
-    let mut name = ledger_dir.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "ledger".into());
-    name.push(".audit.jsonl");
-    ledger_dir.with_file_name(name)
+    audit::default_path(ledger_dir)
 }
 
 /// Serves on `listener` until `shutdown` completes, then drains (see the
 /// crate doc). Opens the ledger and the audit trail first: either failing
 /// is an error before anything is served.
 pub async fn serve(config: Config, listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
+    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    if let Some(parent) = config.ledger_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| ServerError::Io { addr: addr.clone(), source })?;
+    }
+    let _claim = store::serving::claim(&config.ledger_dir, &format!("http://{addr}")).map_err(ServerError::Held)?;
     let (dir, kind) = (config.ledger_dir.clone(), config.store);
     let ledger = tokio::task::spawn_blocking(move || Ledger::open_or_create(&dir, kind)).await.expect("opening the ledger does not panic")?;
     let ledger = Arc::new(ledger);
@@ -87,10 +92,9 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener, shutdown: 
     let (heads_tx, heads_rx) = watch::channel(ledger.head()?);
     let (writer, writer_thread) = writer::Writer::start(ledger.clone(), config.clock, heads_tx, config.max_round);
     let (closed_tx, closed_rx) = watch::channel(false);
-    let st = Arc::new(AppState::new(ledger, config.access, config.clock, heads_rx, writer, audit_tx, closed_rx, config.max_body));
+    let st = Arc::new(AppState::new(ledger, config.access, config.clock, heads_rx, writer, audit_tx, closed_rx, config.max_body, config.audit_path.clone()));
     let app = router(st.clone(), config.request_timeout);
     let closing = st.clone();
-    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;
@@ -110,17 +114,38 @@ pub fn router(st: Arc<AppState>, timeout: Duration) -> Router {
     let limited = Router::new()
         .route("/import", post(api::import::import))
         .route("/head", get(api::head))
+        .route("/grade/{uscc}", get(api::read::grade))
+        .route("/dossier/{uscc}", get(api::read::dossier))
+        .route("/diff/{uscc}", get(api::read::diff))
+        .route("/what-if/{uscc}", post(api::read::what_if))
+        .route("/review/{reference}", get(api::read::review))
+        .route("/issue", post(api::rules::issue))
+        .route("/rules", get(api::rules::list))
+        .route("/rules/diff", get(api::rules::diff))
+        .route("/rules/check", post(api::rules::check))
+        .route("/rules/adopt", post(api::rules::adopt))
+        .route("/rules/{id}", get(api::rules::show))
         .route("/openapi.json", get(openapi::document))
         .route("/healthz", get(|| async { "ok\n" }))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout));
     Router::new()
+        // Long answers: streamed, never cut off by the request timeout.
         .route("/events", get(api::events::events))
+        .route("/grade-all", get(api::read::grade_all))
+        .route("/replay", get(api::read::replay))
+        .route("/verify", get(api::read::verify))
+        .route("/export", get(api::read::export))
+        .route("/audit", get(api::read::audit))
+        .fallback(api::read::no_route)
         .merge(limited)
         .layer(DefaultBodyLimit::max(st.max_body))
         // A declared Content-Length over the limit: 413 before the body is read.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(st.max_body))
         .layer(axum::middleware::map_response_with_state(st.clone(), too_large_problem))
         .layer(axum::middleware::from_fn_with_state(st.clone(), auth::guard))
+        // gzip when the client asks for it (never the event stream: tower-http's default predicate).
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(st)
 }
 

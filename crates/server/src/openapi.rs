@@ -10,7 +10,12 @@ use utoipa::{Modify, OpenApi};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "credit-ledger", description = "The credit-risk ledger of production-licence holders as a service (README \"The server\")."),
-    paths(api::import::import, api::head, api::events::events),
+    paths(
+        api::import::import, api::head, api::events::events,
+        api::read::grade, api::read::grade_all, api::read::dossier, api::read::diff, api::read::what_if, api::read::review,
+        api::read::replay, api::read::verify, api::read::export, api::read::audit,
+        api::rules::list, api::rules::show, api::rules::diff, api::rules::check, api::rules::adopt, api::rules::issue,
+    ),
     components(schemas(Problem, RejectedLine, api::import::ImportAnswer, api::HeadAnswer)),
     modifiers(&Bearer)
 )]

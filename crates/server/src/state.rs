@@ -25,6 +25,8 @@ pub struct AppState {
     pub closed: watch::Receiver<bool>,
     /// The largest request body, in bytes.
     pub max_body: usize,
+    /// The audit trail's file (read by `GET /audit`).
+    pub audit_path: std::path::PathBuf,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
         audit: mpsc::Sender<audit::Request>,
         closed: watch::Receiver<bool>,
         max_body: usize,
+        audit_path: std::path::PathBuf,
     ) -> AppState {
         AppState {
             ledger,
@@ -49,6 +52,7 @@ impl AppState {
             closing: AtomicBool::new(false),
             closed,
             max_body,
+            audit_path,
         }
     }
 

@@ -158,3 +158,20 @@ fn issue9_missing_or_bad_token_is_401_without_detail_and_everything_is_audited()
     assert_eq!(ok.outcome, "appended 2, duplicates 0; head seq 2");
     assert!(ok.at.ends_with("+08:00"), "{}", ok.at);
 }
+
+#[test]
+fn issue9_a_stalled_client_holds_neither_the_writer_nor_a_reader() {
+    use std::io::Write;
+    let s = TestServer::start();
+    // Headers of an import, then a few bytes of a body that never comes.
+    let mut stalled = std::net::TcpStream::connect(s.url.trim_start_matches("http://")).unwrap();
+    let head = format!("POST /import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {CLERK_08}\r\nContent-Length: 5000\r\n\r\n{{\"kind\"");
+    stalled.write_all(head.as_bytes()).unwrap();
+    // Another client imports and reads meanwhile.
+    assert_eq!(s.post(Some(CLERK_08), "/import", &registered(1, "08")).0, 200);
+    assert_eq!(s.get(Some(XPCC), &format!("/grade/{}?on=2025-12-31", uscc(1))).0, 200);
+    assert_eq!(s.post(Some(CLERK_08), "/import", &fine(1, 1, 100)).0, 200);
+    drop(stalled);
+    let (_, head) = s.get(Some(XPCC), "/head");
+    assert_eq!(serde_json::from_str::<Value>(&head).unwrap()["seq"], 3);
+}

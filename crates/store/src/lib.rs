@@ -21,6 +21,7 @@ mod keys;
 pub mod legacy;
 mod read;
 mod recover;
+pub mod serving;
 mod stream;
 pub mod tamper;
 mod verify;
@@ -129,6 +130,11 @@ impl Ledger {
     /// The store that holds this ledger.
     pub fn store_kind(&self) -> StoreKind {
         self.backend.kind()
+    }
+
+    /// The directory the ledger was opened from (empty for a scratch ledger), for messages.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// An empty ledger in a temporary directory of sled's (removed when

@@ -3,13 +3,16 @@
 
 use std::time::Duration;
 
-/// What the readers ask, for the report.
-pub const READ_NAME: &str = "`GET /head`";
+/// The evaluation date V of every grade read.
+pub const ON: &str = "2025-12-31";
 
-/// The read the readers send for enterprise `uscc`. Until the server has
-/// its grade endpoint, the cheapest authenticated read: the ledger head.
-pub fn read_path(_uscc: &str) -> String {
-    "/head".to_string()
+/// What the readers ask, for the report.
+pub const READ_NAME: &str = "`GET /grade/{uscc}?on=2025-12-31&format=json`";
+
+/// The read the readers send for enterprise `uscc`: its grade on [`ON`] at
+/// the head, as `credit-ledger grade --format json` prints it.
+pub fn read_path(uscc: &str) -> String {
+    format!("/grade/{uscc}?on={ON}&format=json")
 }
 
 /// A client with its own connection pool (one per thread).

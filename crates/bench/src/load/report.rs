@@ -195,8 +195,8 @@ fn server_cpu_per_append(o: &Outcome) -> Option<Duration> {
 
 /// Where the CPU went, per phase.
 fn cpu_table(w: &mut String, r: &Run) {
-    let _ = writeln!(w, "CPU time by thread during each phase, as a share of one core (`load-*`: the client threads; `tokio-rt-worker`: HTTP and the \
-        readers' work; `ledger-writer`: validation and appends; `audit-trail`; `sled-*` and `log flusher`: sled's own threads):\n");
+    let _ = writeln!(w, "CPU time by thread during each phase, as a share of one core (`load-*`: the client threads; `tokio-rt-worker`: tokio's workers \
+        and blocking pool, so HTTP and the reads' grading; `ledger-writer`: validation and appends; `audit-trail`; `sled-*` and `log flusher`: sled's own threads):\n");
     let _ = writeln!(w, "| writers | commit | CPU by thread |\n|---|---|---|");
     for o in r.alone.iter().chain(r.pairs.iter().flat_map(|(g, b)| [g, b])) {
         let _ = writeln!(w, "| {} | {} | {} |", o.spec.writers, commit_name(o), by_thread(o));
@@ -222,7 +222,7 @@ fn why(w: &mut String, r: &Run) {
          {TARGET_WRITERS} writer clients and the readers share them in this process). Group commit measured {} of server CPU (serving \
          the readers too) plus {} of client CPU per acknowledged append, with the process using {} of the cores (other work on the \
          machine took the rest: see the load average). Under group commit the bound is the CPU per request (HTTP, validation, the \
-         audit trail: see the CPU table below), not the flush.\n",
+         audit trail, and the readers' grading: see the CPU table below), not the flush.\n",
         p(&r.flush, 50),
         per_sec(b),
         needed,

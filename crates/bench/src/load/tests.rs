@@ -48,3 +48,19 @@ fn issue9_load_a_missing_acknowledged_ref_is_reported() {
     let err = crate::phase::check_ledger(&dir.path().join("ledger"), &[&never]).unwrap_err();
     assert!(err.to_string().contains("1 acknowledged ref(s) are missing from the ledger, e.g. PEN-LOAD-NEVER"), "{err}");
 }
+
+#[test]
+fn issue9_load_the_readers_read_is_a_grade_report() {
+    let scratch = tempfile::tempdir().unwrap();
+    let h = crate::harness::Harness::start(scratch.path(), 1).unwrap();
+    let c = crate::client::Client::new(&h.url);
+    let (status, text) = c.post(Some(crate::facts::WRITER_TOKEN), "/import?format=json", &crate::facts::preload(2)).unwrap();
+    assert_eq!(status, 200, "{text}");
+    let uscc = crate::facts::uscc(2);
+    let (status, text) = c.get(Some(crate::facts::READER_TOKEN), &crate::client::read_path(&uscc)).unwrap();
+    assert_eq!(status, 200, "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["enterprise"], uscc.as_str(), "{text}");
+    assert!(v.get("grade").is_some(), "{text}");
+    h.stop().unwrap();
+}

@@ -2,8 +2,11 @@
 //! work to the writer (appends) or to the blocking pool (reads at a
 //! consistent K), and answers with the CLI's own output or a problem.
 
+pub mod console;
 pub mod events;
 pub mod import;
+pub mod read;
+pub mod rules;
 
 use crate::problem::Problem;
 use axum::extract::{FromRequestParts, Query};

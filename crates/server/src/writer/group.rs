@@ -122,6 +122,12 @@ fn admit(ledger: &Ledger, head: Seq, job: &ImportJob, facts: &[(Timestamp, Fact)
     Ok(None)
 }
 
+/// The division of enterprise `uscc` at `k` (the latest registration or
+/// change recorded), `None` when the ledger has none.
+pub fn division_of(ledger: &Ledger, uscc: &Uscc, k: Seq) -> Result<Option<String>, store::StoreError> {
+    Ok(last_division(ledger.enterprise_records(uscc, k)?.iter().map(|r| &r.fact)))
+}
+
 /// The division the latest registration or change among `facts` names.
 fn last_division<'a>(facts: impl Iterator<Item = &'a Fact>) -> Option<String> {
     facts.fold(None, |d, f| match &f.body {

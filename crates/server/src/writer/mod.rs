@@ -12,6 +12,8 @@
 //! with one already in the round waits for the next round.
 
 mod group;
+
+pub use group::division_of;
 mod idempotency;
 
 use crate::clock::Clock;

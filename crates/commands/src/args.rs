@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// Grade the credit risk of production-licence holders from an append-only
 /// ledger of regulatory facts (XPCC measures, Art. 9–19).
-#[derive(Parser, Debug)]
+#[derive(Parser, Debug, Clone)]
 #[command(name = "credit-ledger", version, about)]
 pub struct Cli {
     /// Ledger directory [default: $CREDIT_LEDGER_DIR, else ./ledger]
@@ -26,7 +26,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Debug, Clone)]
 pub enum Command {
     /// Append facts from JSON Lines files (`-` = stdin): all validated first, then appended atomically.
     Import(ImportArgs),
@@ -56,6 +56,10 @@ pub enum Command {
     Rules(RulesArgs),
     /// Convert a ledger written by credit-ledger 0.2 or earlier (storage layout 1) into a new directory in today's layout, record for record.
     Migrate(MigrateArgs),
+    /// Serve the ledger over HTTP (README "The server"): one writer, concurrent readers, bearer tokens, an audit trail.
+    Serve(ServeArgs),
+    /// Show the server's audit trail, checking its hash chain (exit 1 when broken).
+    Audit(AuditArgs),
 }
 
 /// Output of grade-all: a table, a JSON list of reports, or CSV.
@@ -80,7 +84,7 @@ pub enum ImportFormat {
     Json,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct ImportArgs {
     /// JSON Lines files of facts (CONTRACT.md §1); `-` reads stdin.
     #[arg(required = true, value_name = "FILE")]
@@ -91,7 +95,7 @@ pub struct ImportArgs {
 }
 
 /// The question: evaluation date V, knowledge cut K, rule set R.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct Question {
     /// Evaluation date V (YYYY-MM-DD, China civil date).
     #[arg(long, value_name = "V")]
@@ -107,7 +111,7 @@ pub struct Question {
     pub rules: Option<String>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct GradeArgs {
     /// Unified social credit code of the enterprise.
     pub uscc: String,
@@ -118,7 +122,7 @@ pub struct GradeArgs {
     pub format: ReportFormat,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct GradeAllArgs {
     #[command(flatten)]
     pub question: Question,
@@ -133,7 +137,7 @@ pub struct GradeAllArgs {
     pub output: Option<PathBuf>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct VerifyArgs {
     /// Check this archive (an `export`) instead of a ledger: no --ledger, no sled, nothing written (`-` = stdin).
     #[arg(long, value_name = "FILE")]
@@ -143,7 +147,41 @@ pub struct VerifyArgs {
     pub format: ReportFormat,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on; keep it on loopback unless a proxy with TLS stands in front.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// The access file: bearer tokens by SHA-256, with roles (README "Access file").
+    #[arg(long, value_name = "FILE")]
+    pub access: std::path::PathBuf,
+    /// The audit trail [default: <ledger-dir>.audit.jsonl, beside the ledger].
+    #[arg(long, value_name = "FILE")]
+    pub audit: Option<std::path::PathBuf>,
+    /// The largest request body, in bytes (64 MiB by default, about 200,000 facts).
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    pub max_body: usize,
+    /// Seconds one request may take (event streams and long listings excepted).
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub timeout: u64,
+    /// Requests one writer round appends with one flush at most; 1 = one flush per request (the benchmark's baseline).
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    pub round: usize,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AuditArgs {
+    /// The audit trail [default: <ledger-dir>.audit.jsonl].
+    #[arg(long, value_name = "FILE")]
+    pub audit: Option<std::path::PathBuf>,
+    /// Only the last N lines.
+    #[arg(long, value_name = "N")]
+    pub tail: Option<usize>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+}
+
+#[derive(Args, Debug, Clone)]
 pub struct MigrateArgs {
     /// The old ledger directory (read only: its records are never changed).
     #[arg(long, value_name = "DIR")]
@@ -153,7 +191,7 @@ pub struct MigrateArgs {
     pub to: PathBuf,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct RulesArgs {
     /// What to do with rule sets [default: list].
     #[command(subcommand)]
@@ -164,7 +202,7 @@ pub struct RulesArgs {
 }
 
 /// The `rules` subcommands. Bare `rules` is `rules list`.
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Debug, Clone)]
 pub enum RulesCommand {
     /// List the shipped rule sets, and those adopted in the ledger, with their effective dates and SHA-256.
     List,
@@ -178,21 +216,21 @@ pub enum RulesCommand {
     Adopt(AdoptArgs),
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct RulesCheckArgs {
     /// The rule-set file (TOML, docs/RULES.md).
     #[arg(value_name = "FILE")]
     pub file: String,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct RulesShowArgs {
     /// A shipped rule-set id (xpcc-trial, xpcc-revised) or a rule-set file.
     #[arg(value_name = "ID|FILE")]
     pub rules: String,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct RulesDiffArgs {
     /// The rule set changed from: a shipped id or a file.
     #[arg(value_name = "A")]
@@ -202,7 +240,7 @@ pub struct RulesDiffArgs {
     pub b: String,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct AdoptArgs {
     /// The rule-set file (TOML; docs/RULES.md).
     pub file: PathBuf,
@@ -223,7 +261,7 @@ pub struct AdoptArgs {
     pub reference: Option<String>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct IssueArgs {
     /// The year evaluated: V = 31 December of it.
     #[arg(long)]
@@ -238,7 +276,7 @@ pub struct IssueArgs {
     pub format: ReportFormat,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct ReviewArgs {
     /// Ref of a grade_issued, objection_filed or objection_decided fact.
     #[arg(value_name = "REF")]
@@ -250,7 +288,7 @@ pub struct ReviewArgs {
     pub format: ReportFormat,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct DiffArgs {
     /// Unified social credit code of the enterprise.
     pub uscc: String,
@@ -270,7 +308,7 @@ pub struct DiffArgs {
 }
 
 /// `replay`: the same V under rule sets X and Y (README "Replay after a rule change").
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct ReplayArgs {
     /// Rule set X: a shipped id or a rule-set file (a draft need not be adopted).
     #[arg(long, value_name = "ID|FILE")]
@@ -299,7 +337,7 @@ pub struct ReplayArgs {
     pub output: Option<PathBuf>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct WhatIfArgs {
     /// Unified social credit code of the enterprise.
     pub uscc: String,
@@ -316,7 +354,7 @@ pub struct WhatIfArgs {
     pub format: ReportFormat,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct DossierArgs {
     /// Unified social credit code of the enterprise.
     pub uscc: String,
@@ -327,14 +365,14 @@ pub struct DossierArgs {
     pub format: ReportFormat,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct ExportArgs {
     /// The archive to write (whole or not at all); `-` writes stdout.
     #[arg(value_name = "FILE")]
     pub file: String,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct RestoreArgs {
     /// The archive to restore from (a file: it is read twice, to verify it whole before appending).
     #[arg(value_name = "FILE")]

@@ -2,8 +2,9 @@
 //! item 5; README "Durability and recovery"). The archive format and its
 //! checks live in the `archive` crate.
 
-use super::{hex, open_existing};
+use super::hex;
 use crate::args::{ExportArgs, ReportFormat, RestoreArgs};
+use crate::ctx::{note, Ctx, Held, Source};
 use crate::error::{CliError, CliResult};
 use archive::{ArchiveError, ArchiveSummary};
 use std::fs::File;
@@ -13,32 +14,39 @@ use store::Ledger;
 
 /// `export FILE`: the whole ledger as an archive; a file is written whole
 /// or not at all (a temporary sibling, synced, then renamed).
-pub fn export(dir: &Path, a: ExportArgs) -> CliResult {
-    // A layout-1 ledger exports too (read only): export + restore is how it
-    // is carried into today's layout (`migrate` does both in one step).
-    let (current, legacy) = match open_existing(dir) {
-        Ok(l) => (Some(l), None),
-        Err(e) if !Ledger::exists(dir) || !matches!(Ledger::open(dir), Err(store::StoreError::OldLayout { .. })) => return Err(e),
-        Err(e) => match store::legacy::LegacyLedger::open(dir)? {
-            Some(old) => (None, Some(old)),
-            None => return Err(e),
-        },
-    };
+pub fn export(ctx: &mut Ctx<'_>, a: ExportArgs) -> CliResult {
+    let (current, legacy) = open_for_export(ctx)?;
+    let dir = ctx.ledger.dir().to_path_buf();
     let export = |w: &mut dyn std::io::Write| match (&current, &legacy) {
         (Some(l), _) => archive::export(l, w),
         (None, Some(l)) => archive::export_legacy(l, w),
         (None, None) => Err(archive::ArchiveError::Store(store::StoreError::Inconsistent("no ledger opened".into()))),
     };
     if a.file == "-" {
-        let mut out = BufWriter::new(std::io::stdout().lock());
-        let s = export(&mut out).map_err(failed)?;
-        eprintln!("exported {} records from {}; head seq {} hash {}", s.records, dir.display(), s.head.seq, hex(&s.head.hash));
+        let s = export(ctx.out).map_err(failed)?;
+        ctx.known_at = Some(s.head.seq);
+        note(ctx.err, format_args!("exported {} records from {}; head seq {} hash {}", s.records, dir.display(), s.head.seq, hex(&s.head.hash)));
         return Ok(());
     }
     let path = Path::new(&a.file);
     let s = write_atomically(path, |w| export(w))?;
-    println!("exported {} records from {} to {}; head seq {} hash {}", s.records, dir.display(), path.display(), s.head.seq, hex(&s.head.hash));
-    Ok(())
+    ctx.known_at = Some(s.head.seq);
+    ctx.println(format_args!("exported {} records from {} to {}; head seq {} hash {}", s.records, dir.display(), path.display(), s.head.seq, hex(&s.head.hash)))
+}
+
+/// The ledger `export` reads: the shared one, or the one at the directory.
+/// A layout-1 ledger exports too (read only): export + restore is how it
+/// is carried into today's layout (`migrate` does both in one step).
+fn open_for_export<'a>(ctx: &Ctx<'a>) -> CliResult<(Option<Held<'a>>, Option<store::legacy::LegacyLedger>)> {
+    let Source::Dir(dir) = &ctx.ledger else { return Ok((Some(ctx.existing()?), None)) };
+    match ctx.existing() {
+        Ok(l) => Ok((Some(l), None)),
+        Err(e) if !Ledger::exists(dir) || !matches!(Ledger::open(dir), Err(store::StoreError::OldLayout { .. })) => Err(e),
+        Err(e) => match store::legacy::LegacyLedger::open(dir)? {
+            Some(old) => Ok((None, Some(old))),
+            None => Err(e),
+        },
+    }
 }
 
 /// `restore FILE`: a new ledger at DIR from an archive. Refuses an existing
@@ -46,7 +54,9 @@ pub fn export(dir: &Path, a: ExportArgs) -> CliResult {
 /// (exit 2, nothing created). The archive is verified whole, then restored
 /// into a temporary sibling directory that is renamed to DIR once the
 /// restored ledger verifies: a ledger appears at DIR whole or not at all.
-pub fn restore(dir: &Path, a: RestoreArgs) -> CliResult {
+pub fn restore(ctx: &mut Ctx<'_>, a: RestoreArgs) -> CliResult {
+    let dir = ctx.own_dir("restore")?.to_path_buf();
+    let dir = dir.as_path();
     if a.file == "-" {
         return Err(CliError::Rejected("restore reads its archive twice (verified whole first, then appended): give a file, not -".into()));
     }
@@ -54,50 +64,43 @@ pub fn restore(dir: &Path, a: RestoreArgs) -> CliResult {
     let mut file = File::open(&a.file).map_err(|e| CliError::Rejected(format!("cannot read {}: {e}", a.file)))?;
     let verified = archive::verify_archive(BufReader::new(&file))
         .map_err(|e| CliError::Rejected(format!("{}: {e}; nothing was restored", a.file)))?;
-    let s = super::fresh::build(dir, |ledger| {
+    let s = super::fresh::build(dir, ctx.store, |ledger| {
         file.rewind().map_err(|e| CliError::Failed(format!("cannot rewind {}: {e}", a.file)))?;
         archive::restore_verified(BufReader::new(&file), ledger, &verified)
             .map_err(|e| CliError::Failed(format!("restore into {} failed: {e}; nothing was restored", dir.display())))
     })?;
-    println!(
+    ctx.println(format_args!(
         "restored {} records ({} in record format 1) into {}; head seq {} hash {}",
         s.records,
         s.format1,
         dir.display(),
         s.head.seq,
         hex(&s.head.hash)
-    );
-    Ok(())
+    ))
 }
 
 /// `verify --archive FILE`: the archive checked on its own (no ledger, no
 /// sled, nothing written). Exit 1 when it is damaged, naming the first bad
 /// line and seq; with `--format json`, one object on stdout either way.
-pub fn verify(file: &str, format: ReportFormat) -> CliResult {
+pub fn verify(ctx: &mut Ctx<'_>, file: &str, format: ReportFormat) -> CliResult {
     let reader: Box<dyn BufRead> = if file == "-" {
         Box::new(std::io::stdin().lock())
     } else {
         Box::new(BufReader::new(File::open(file).map_err(|e| CliError::Rejected(format!("cannot read {file}: {e}")))?))
     };
     match (format, archive::verify_archive(reader)) {
-        (ReportFormat::Table, Ok(s)) => {
-            println!(
-                "archive {file}: {} records verified ({} in record format 1); head seq {} hash {}",
-                s.records,
-                s.format1,
-                s.head.seq,
-                hex(&s.head.hash)
-            );
-            Ok(())
-        }
-        (ReportFormat::Json, Ok(s)) => {
-            println!("{}", summary_json(file, &s));
-            Ok(())
-        }
+        (ReportFormat::Table, Ok(s)) => ctx.println(format_args!(
+            "archive {file}: {} records verified ({} in record format 1); head seq {} hash {}",
+            s.records,
+            s.format1,
+            s.head.seq,
+            hex(&s.head.hash)
+        )),
+        (ReportFormat::Json, Ok(s)) => ctx.println(summary_json(file, &s)),
         (ReportFormat::Table, Err(e)) => Err(CliError::Failed(format!("archive {file}: {e}"))),
         (ReportFormat::Json, Err(e)) => {
             let j = serde_json::json!({ "archive": file, "ok": false, "error": e.to_string(), "line": e.line(), "seq": e.seq() });
-            println!("{j}");
+            ctx.println(j)?;
             Err(CliError::Failed(format!("archive {file}: {e}")))
         }
     }

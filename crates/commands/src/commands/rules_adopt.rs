@@ -1,12 +1,13 @@
 //! `rules adopt FILE --effective-from DATE …` (issue 8, item 1): the file
 //! validated, then recorded in the ledger with its exact bytes.
 
-use super::{now, open_existing, parse_date};
+use super::parse_date;
 use crate::args::{AdoptArgs, ReportFormat};
+use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult};
-use std::path::Path;
 
-pub fn run(dir: &Path, a: AdoptArgs, format: ReportFormat) -> CliResult {
+/// Validates the file and records its adoption in the (existing) ledger.
+pub fn run(ctx: &mut Ctx<'_>, a: AdoptArgs, format: ReportFormat) -> CliResult {
     let effective_from = parse_date("--effective-from", &a.effective_from)?;
     let effective_to = a.effective_to.as_deref().map(|d| parse_date("--effective-to", d)).transpose()?;
     if let Some(to) = effective_to.filter(|t| *t <= effective_from) {
@@ -14,24 +15,21 @@ pub fn run(dir: &Path, a: AdoptArgs, format: ReportFormat) -> CliResult {
     }
     let authority = model::Uscc::parse(&a.authority).map_err(|e| CliError::Rejected(format!("--authority {:?}: {e}", a.authority)))?;
     let file_name = a.file.display().to_string();
-    let bytes = std::fs::read(&a.file).map_err(|e| CliError::Rejected(format!("cannot read {file_name}: {e}")))?;
+    let bytes = ctx.files.read(&file_name).map_err(|e| CliError::Rejected(format!("cannot read {file_name}: {e}")))?;
     // Rule changes go into an existing ledger: adopting never creates one.
-    let ledger = open_existing(dir)?;
+    let ledger = ctx.existing()?;
     let req = ingest::AdoptRequest { file_name, bytes, effective_from, effective_to, replaces: a.replaces, authority, reference: a.reference };
-    let rec = ingest::adopt(&ledger, req, now())?;
+    let rec = ingest::adopt(&ledger, req, ctx.now)?;
     let model::fact::Body::RuleSetAdopted(b) = &rec.fact.body else {
         return Err(CliError::Failed("the adoption was recorded as another kind".into()));
     };
     let to = b.effective_to.map(|d| d.to_string());
     match format {
-        ReportFormat::Json => println!(
-            "{}",
-            serde_json::json!({
-                "adopted": b.id, "sha256": b.sha256, "effective_from": b.effective_from.to_string(), "effective_to": to,
-                "replaces": b.replaces, "ref": rec.fact.reference, "seq": rec.seq.0,
-            })
-        ),
-        ReportFormat::Table => println!(
+        ReportFormat::Json => ctx.println(serde_json::json!({
+            "adopted": b.id, "sha256": b.sha256, "effective_from": b.effective_from.to_string(), "effective_to": to,
+            "replaces": b.replaces, "ref": rec.fact.reference, "seq": rec.seq.0,
+        })),
+        ReportFormat::Table => ctx.println(format_args!(
             "adopted rule set {} (sha256 {}) in force {} .. {}{}; ref {}, seq {}",
             b.id,
             b.sha256,
@@ -40,7 +38,6 @@ pub fn run(dir: &Path, a: AdoptArgs, format: ReportFormat) -> CliResult {
             b.replaces.as_ref().map(|r| format!(", replacing {r}")).unwrap_or_default(),
             rec.fact.reference,
             rec.seq
-        ),
+        )),
     }
-    Ok(())
 }

@@ -3,31 +3,33 @@
 //! enterprise that moved with the clauses responsible (`grading::replay`).
 
 use super::grade::{csv_line, Output};
-use super::{book_at, open_existing, parse_date, rule_set};
+use super::{book_at, parse_date, rule_set};
 use crate::args::{Format, ReplayArgs};
+use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::render_replay::{self as render, Question, Replayed, Summary};
 use grading::replay::{attribute, division_on, official_cut, Move, Side};
 use model::{ChinaDate, Seq, Timestamp};
 use rayon::prelude::*;
 use rules::RuleSet;
-use std::path::Path;
 use store::Ledger;
 
-pub fn run(dir: &Path, a: ReplayArgs) -> CliResult {
+pub fn run(ctx: &mut Ctx<'_>, a: ReplayArgs) -> CliResult {
     if let Some(d) = &a.division {
         model::fact::check_division(d).map_err(|e| CliError::Rejected(format!("--division: {}", e.message)))?;
     }
-    let ledger = open_existing(dir)?;
+    let ledger = ctx.existing()?;
     let on = parse_date("--on", &a.on)?;
     // X and Y are named: shipped, adopted in the ledger (as known now), or files.
     let book = book_at(&ledger, ledger.head()?.seq)?;
-    let (rx, ry) = (rule_set(Some(&a.rules), on, &book)?, rule_set(Some(&a.vs_rules), on, &book)?);
-    let x = question(&ledger, rx, on, &a)?;
-    let y = question(&ledger, ry, on, &a)?;
-    let mut out = Output::open(a.output.as_deref())?;
+    let (rx, ry) = (rule_set(Some(&a.rules), on, &book, &ctx.files)?, rule_set(Some(&a.vs_rules), on, &book, &ctx.files)?);
+    let x = question(&ledger, rx, on, &a, ctx.now)?;
+    let y = question(&ledger, ry, on, &a, ctx.now)?;
+    let upto = x.known_at.max(y.known_at);
+    ctx.known_at = Some(upto);
+    let mut out = Output::open(a.output.as_deref(), ctx.out)?;
     let head = render::Head { on, division: a.division.as_deref(), x: &x, y: &y };
-    let bar = super::walk::Progress::new("replaying");
+    let bar = super::walk::Progress::new("replaying", ctx.progress);
     match a.format {
         Format::Csv => out.write(&csv_line(render::CSV_HEADER)?)?,
         Format::Json => out.write(render::json_start(&head)?.as_bytes())?,
@@ -36,7 +38,6 @@ pub fn run(dir: &Path, a: ReplayArgs) -> CliResult {
     let mut summary = Summary::default();
     let mut written = 0u64;
     let mut table_rows: Vec<Replayed> = Vec::new();
-    let upto = x.known_at.max(y.known_at);
     let result = super::walk::each_batch(&ledger, upto, |batch| {
         let replayed: Vec<Option<Replayed>> = batch
             .par_iter()
@@ -108,9 +109,9 @@ fn replay_one(uscc: &str, records: &[model::Record], on: ChinaDate, division: Op
 
 /// One side's question: the rule set, V and its knowledge cut K —
 /// `--known-at-seq`, the set's own official run (`--official-run`), or the head.
-fn question(ledger: &Ledger, rules: RuleSet, on: ChinaDate, a: &ReplayArgs) -> CliResult<Question> {
+fn question(ledger: &Ledger, rules: RuleSet, on: ChinaDate, a: &ReplayArgs, now: Timestamp) -> CliResult<Question> {
     let (known_at, how) = if a.official_run {
-        official_k(ledger, &rules, on)?
+        official_k(ledger, &rules, on, now)?
     } else {
         let k = super::known_at(a.known_at_seq, None, ledger)?;
         (k, if a.known_at_seq.is_some() { "--known-at-seq".to_string() } else { "the head".to_string() })
@@ -121,8 +122,8 @@ fn question(ledger: &Ledger, rules: RuleSet, on: ChinaDate, a: &ReplayArgs) -> C
 /// K of the official run under `rules` for the year of V: the last seq
 /// recorded before 00:00 China time of [`official_cut`] (1 January of
 /// year(V)+1 for `january_1`, 1 April for `first_quarter`); the head when
-/// that instant is still to come.
-fn official_k(ledger: &Ledger, rules: &RuleSet, on: ChinaDate) -> CliResult<(Seq, String)> {
+/// that instant is still to come (after `now`).
+fn official_k(ledger: &Ledger, rules: &RuleSet, on: ChinaDate, now: Timestamp) -> CliResult<(Seq, String)> {
     let run = rules.annual_run.as_str();
     let beyond = || CliError::Rejected(format!("--official-run: the {run} run for {} falls outside the supported dates", on.year()));
     let cut = official_cut(rules.annual_run, on.year()).ok_or_else(beyond)?;
@@ -130,7 +131,7 @@ fn official_k(ledger: &Ledger, rules: &RuleSet, on: ChinaDate) -> CliResult<(Seq
     let start = Timestamp::parse(&at).map_err(|_| beyond())?;
     let k = ledger.seq_at_time(Timestamp(start.0 - 1))?;
     let mut how = format!("official run ({run}): the last seq recorded before {at}");
-    if start > super::now() {
+    if start > now {
         how += " (still to come: the head now)";
     }
     Ok((k, how))

@@ -43,15 +43,15 @@ pub fn each_batch(ledger: &Ledger, upto: Seq, mut each: impl FnMut(Vec<StoredEnt
     })
 }
 
-/// A spinner on stderr counting enterprises, drawn only when stderr is a
-/// terminal; cleared when dropped.
+/// A spinner on stderr counting enterprises, drawn only when asked for
+/// (`Ctx::progress`) and stderr is a terminal; cleared when dropped.
 pub struct Progress(Option<indicatif::ProgressBar>);
 
 impl Progress {
     /// `verb`: what the walk does, e.g. "grading" ("grading 120 enterprises (3s)").
-    pub fn new(verb: &str) -> Progress {
+    pub fn new(verb: &str, draw: bool) -> Progress {
         use std::io::IsTerminal;
-        Progress(std::io::stderr().is_terminal().then(|| {
+        Progress((draw && std::io::stderr().is_terminal()).then(|| {
             let b = indicatif::ProgressBar::new_spinner();
             let style = indicatif::ProgressStyle::with_template(&format!("{verb} {{pos}} enterprises ({{elapsed}})"));
             b.set_style(style.unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()));

@@ -6,11 +6,14 @@
 //! new ledger must end at the old one's head; it appears only then.
 
 use crate::args::MigrateArgs;
+use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult};
 use store::legacy::LegacyLedger;
 use store::Ledger;
 
-pub fn run(a: MigrateArgs) -> CliResult {
+/// Migrates `--from` into `--to`; refused on a shared ledger (a server's).
+pub fn run(ctx: &mut Ctx<'_>, a: MigrateArgs) -> CliResult {
+    ctx.own_dir("migrate")?;
     if !Ledger::exists(&a.from) {
         return Err(CliError::Rejected(format!("--from {}: no ledger there", a.from.display())));
     }
@@ -20,7 +23,7 @@ pub fn run(a: MigrateArgs) -> CliResult {
     let old = LegacyLedger::open(&a.from)?
         .ok_or_else(|| CliError::Rejected(format!("--from {}: this ledger is already in today's layout; nothing to migrate", a.from.display())))?;
     let head = old.head()?;
-    let new_head = super::fresh::build(&a.to, |ledger| {
+    let new_head = super::fresh::build(&a.to, ctx.store, |ledger| {
         let mut appender = ledger.appender(true)?;
         for item in old.scan_stored(model::Seq(1), head.seq) {
             let (rec, envelope) = item?;
@@ -37,13 +40,12 @@ pub fn run(a: MigrateArgs) -> CliResult {
         ledger.verify()?;
         Ok(committed)
     })?;
-    println!(
+    ctx.println(format_args!(
         "migrated {} records from {} to {}; head seq {} hash {} (the old ledger's)",
         new_head.seq,
         a.from.display(),
         a.to.display(),
         new_head.seq,
         super::hex(&new_head.hash)
-    );
-    Ok(())
+    ))
 }

@@ -1,29 +1,30 @@
-//! The binary's errors: rejected input (exit 2) or failure (exit 1).
+//! The commands' errors: rejected input or a named thing that does not
+//! exist (exit 2), or failure (exit 1). Display is the bare sentence; the
+//! binary prefixes it with `credit-ledger: `.
 
-use std::fmt;
-
-/// An error with the contract's exit code.
-#[derive(Debug)]
+/// An error with the contract's exit code (CONTRACT.md §3).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CliError {
     /// The input or the arguments were rejected; nothing was written.
+    #[error("{0}")]
     Rejected(String),
+    /// A named thing does not exist: an enterprise without facts, a ref no
+    /// fact has, an unknown rule-set id. Nothing was written. Exit 2, as
+    /// `Rejected`; a server answers 404.
+    #[error("{0}")]
+    NotFound(String),
     /// Anything else (storage, I/O).
+    #[error("{0}")]
     Failed(String),
 }
 
 impl CliError {
+    /// The process exit code: 2 rejected or not found, 1 failed.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Rejected(_) => 2,
+            CliError::Rejected(_) | CliError::NotFound(_) => 2,
             CliError::Failed(_) => 1,
-        }
-    }
-}
-
-impl fmt::Display for CliError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CliError::Rejected(m) | CliError::Failed(m) => f.write_str(m),
         }
     }
 }
@@ -36,7 +37,10 @@ impl From<store::StoreError> for CliError {
 
 impl From<rules::RulesError> for CliError {
     fn from(e: rules::RulesError) -> Self {
-        CliError::Rejected(e.to_string())
+        match e {
+            e @ rules::RulesError::Unknown(..) => CliError::NotFound(e.to_string()),
+            e => CliError::Rejected(e.to_string()),
+        }
     }
 }
 
@@ -50,4 +54,5 @@ impl From<ingest::AdoptError> for CliError {
     }
 }
 
+/// A command's result.
 pub type CliResult<T = ()> = Result<T, CliError>;

@@ -1,7 +1,8 @@
 //! `grade USCC` and `grade-all`.
 
-use super::{open_existing, resolve_question};
+use super::resolve_question;
 use crate::args::{Format, GradeAllArgs, GradeArgs, ReportFormat};
+use crate::ctx::{note, stdout_failed, Ctx};
 use crate::error::{CliError, CliResult};
 use crate::render;
 use model::Uscc;
@@ -9,10 +10,11 @@ use rayon::prelude::*;
 use std::io::Write;
 use std::path::Path;
 
-pub fn one(dir: &Path, a: GradeArgs) -> CliResult {
+pub fn one(ctx: &mut Ctx<'_>, a: GradeArgs) -> CliResult {
     Uscc::parse(&a.uscc).map_err(|e| CliError::Rejected(format!("{:?} is not a unified social credit code: {e}", a.uscc)))?;
-    let ledger = open_existing(dir)?;
-    let q = resolve_question(&a.question, &ledger)?;
+    let ledger = ctx.existing()?;
+    let q = resolve_question(&a.question, &ledger, &ctx.files)?;
+    ctx.known_at = Some(q.known_at);
     let uscc = super::enterprise(&ledger, &a.uscc)?;
     let records = ledger.enterprise_records(&uscc, q.known_at)?;
     let (report, out_of_scope) = grading::grade_and_scope(uscc.as_str(), &records, q.on, q.known_at, &q.rules);
@@ -20,8 +22,7 @@ pub fn one(dir: &Path, a: GradeArgs) -> CliResult {
         ReportFormat::Json => report.to_json() + "\n",
         ReportFormat::Table => render::report_table(&report, out_of_scope),
     };
-    print!("{text}");
-    Ok(())
+    ctx.print(&text)
 }
 
 /// `grade-all`: enterprises stream past in USCC order, one batch at a time
@@ -29,14 +30,15 @@ pub fn one(dir: &Path, a: GradeArgs) -> CliResult {
 /// are written as they are graded. Memory holds the walk's partitions in
 /// flight (see `store::stream`) and two batches of enterprises (the table,
 /// for people, keeps its rows).
-pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
+pub fn all(ctx: &mut Ctx<'_>, a: GradeAllArgs) -> CliResult {
     if let Some(d) = &a.division {
         model::fact::check_division(d).map_err(|e| CliError::Rejected(format!("--division: {}", e.message)))?;
     }
-    let ledger = open_existing(dir)?;
-    let q = resolve_question(&a.question, &ledger)?;
-    let mut out = Output::open(a.output.as_deref())?;
-    let bar = super::walk::Progress::new("grading");
+    let ledger = ctx.existing()?;
+    let q = resolve_question(&a.question, &ledger, &ctx.files)?;
+    ctx.known_at = Some(q.known_at);
+    let mut out = Output::open(a.output.as_deref(), ctx.out)?;
+    let bar = super::walk::Progress::new("grading", ctx.progress);
     if a.format == Format::Csv {
         out.write(&csv_line(render::CSV_HEADER)?)?;
     }
@@ -78,8 +80,8 @@ pub fn all(dir: &Path, a: GradeAllArgs) -> CliResult {
     // Enterprises with facts but no registration: a footer line in the
     // table; on stderr for json and csv, whose shapes stay as CONTRACT.md §3.
     let skipped = (unregistered > 0).then(|| render::unregistered_note(unregistered, q.known_at));
-    if let (Some(note), Format::Json | Format::Csv) = (&skipped, a.format) {
-        eprintln!("credit-ledger: {note}");
+    if let (Some(skip), Format::Json | Format::Csv) = (&skipped, a.format) {
+        note(ctx.err, format_args!("credit-ledger: {skip}"));
     }
     match a.format {
         Format::Table => {
@@ -100,16 +102,17 @@ pub(super) fn csv_line<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(cells: I) -> C
     w.into_inner().map_err(|e| fail(e.to_string()))
 }
 
-/// Where `grade-all` writes: stdout, or a file written whole or not at all
-/// (a temporary sibling, synced, then renamed).
-pub(super) enum Output {
-    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+/// Where `grade-all` and `replay` write: the command's stdout, or a file
+/// written whole or not at all (a temporary sibling, synced, then renamed).
+pub(super) enum Output<'w> {
+    Stdout(&'w mut (dyn Write + Send)),
     File { tmp: std::path::PathBuf, path: std::path::PathBuf, w: std::io::BufWriter<std::fs::File> },
 }
 
-impl Output {
-    pub(super) fn open(path: Option<&Path>) -> CliResult<Output> {
-        let Some(path) = path else { return Ok(Output::Stdout(std::io::BufWriter::new(std::io::stdout().lock()))) };
+impl<'w> Output<'w> {
+    /// The file at `path`, else `stdout` (the command's).
+    pub(super) fn open(path: Option<&Path>, stdout: &'w mut (dyn Write + Send)) -> CliResult<Output<'w>> {
+        let Some(path) = path else { return Ok(Output::Stdout(stdout)) };
         let tmp = temp_path(path)?;
         let f = std::fs::File::create(&tmp).map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
         Ok(Output::File { tmp, path: path.to_path_buf(), w: std::io::BufWriter::new(f) })
@@ -117,14 +120,14 @@ impl Output {
 
     pub(super) fn write(&mut self, bytes: &[u8]) -> CliResult {
         match self {
-            Output::Stdout(w) => w.write_all(bytes).map_err(|e| CliError::Failed(format!("cannot write stdout: {e}"))),
+            Output::Stdout(w) => w.write_all(bytes).map_err(stdout_failed),
             Output::File { path, w, .. } => w.write_all(bytes).map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display()))),
         }
     }
 
     pub(super) fn finish(self) -> CliResult {
         match self {
-            Output::Stdout(mut w) => w.flush().map_err(|e| CliError::Failed(format!("cannot write stdout: {e}"))),
+            Output::Stdout(w) => w.flush().map_err(stdout_failed),
             Output::File { tmp, path, w } => {
                 let fail = |e: std::io::Error| CliError::Failed(format!("cannot write {}: {e}", path.display()));
                 let done = w.into_inner().map_err(|e| e.into_error()).and_then(|f| f.sync_all()).and_then(|_| std::fs::rename(&tmp, &path));

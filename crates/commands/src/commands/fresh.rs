@@ -27,13 +27,13 @@ impl From<FreshError> for CliError {
     }
 }
 
-/// Builds a new ledger at `dir` with `work`.
-pub fn build<T>(dir: &Path, work: impl FnOnce(&Ledger) -> Result<T, CliError>) -> Result<T, FreshError> {
+/// Builds a new ledger at `dir`, on `store`, with `work`.
+pub fn build<T>(dir: &Path, store: store::StoreKind, work: impl FnOnce(&Ledger) -> Result<T, CliError>) -> Result<T, FreshError> {
     let absolute = std::path::absolute(dir).map_err(|e| FreshError::Failed(CliError::Rejected(format!("--ledger {}: {e}", dir.display()))))?;
     let base = absolute.ancestors().skip(1).find(|p| p.is_dir()).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let building = base.join(format!(".credit-ledger-new-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&building);
-    let result = Ledger::open_or_create(&building, super::new_store()).map_err(CliError::from).and_then(|ledger| work(&ledger));
+    let result = Ledger::open_or_create(&building, store).map_err(CliError::from).and_then(|ledger| work(&ledger));
     let out = match result {
         Ok(out) => out,
         Err(e) => {

@@ -1,0 +1,23 @@
+//! The credit-ledger commands (CONTRACT.md §2–4): raw arguments are parsed
+//! by `args`, turned into the objects that do the work by each command, and
+//! every error is one sentence with exit code 2 (rejected input, or a named
+//! thing that does not exist) or 1 (anything else).
+//!
+//! A command takes everything from its [`Ctx`]: the ledger (a directory it
+//! opens, or one the caller shares), its "now", the store of a new ledger,
+//! and the sinks for what the binary prints on stdout and stderr. The
+//! binary (`crates/cli`) and the server run the same commands and get the
+//! same bytes.
+
+pub mod args;
+mod commands;
+mod ctx;
+pub mod error;
+mod render;
+mod render_appeal;
+mod render_replay;
+mod render_rules;
+
+pub use commands::run;
+pub use ctx::{globals, Ctx, Files, Globals, Source};
+pub use error::{CliError, CliResult};
