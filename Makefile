@@ -7,7 +7,7 @@ OUT    ?= out
 ON     ?= 2025-12-31
 FACTS  := fixtures/division-08/facts.jsonl
 
-.PHONY: run test lint build fixtures bench bench-huge clean mutants soak serve
+.PHONY: run test lint build fixtures bench bench-huge clean mutants soak serve load
 
 build:
 	$(CARGO) build --release --locked -p credit-ledger
@@ -62,6 +62,14 @@ bench:
 
 bench-huge:
 	$(MAKE) bench BENCH_FLAGS="--huge $(BENCH_FLAGS)"
+
+## The server under load (issue 9, item 9): group commit against one flush per append with 1, 8
+## and 64 concurrent writers and 2 readers, in one run (about a minute and a half); replaces the
+## section "Server under load (issue 9)" of BENCHMARKS.md. LOAD_FLAGS: see `load --help`.
+LOAD_FLAGS ?=
+load:
+	$(CARGO) build --release --locked -p bench --bin load
+	$(dir $(BIN))load $(LOAD_FLAGS)
 
 ## Mutation testing (docs/TESTING.md): cargo-mutants on each crate of MUTANTS_CRATES, in a
 ## scratch copy, against the tests of the pure crates (grading's own tests replay every
