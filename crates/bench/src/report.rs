@@ -3,7 +3,7 @@
 
 use crate::figures::{Fig, Proc, SizeResult};
 use crate::machine::Machine;
-use crate::stats::{bytes, count, dur, rate, ratio};
+use crate::stats::{bytes, count, dur, rate, ratio, verdict};
 use crate::Options;
 use chrono::{DateTime, Utc};
 use std::fmt::Write;
@@ -221,17 +221,6 @@ fn redb_table(w: &mut String, r: &SizeResult) {
     let _ = writeln!(w, "| `grade-all` (CSV to a file) | {} | {} | {} | {} (scan + parse) |", cell(&r.grade_all, proc), cell(&x.grade_all, proc), vs(&x.grade_all, &r.grade_all), vs(&x.grade_all, &r.scan_sqlite));
     let _ = writeln!(w, "| `verify` | {} | {} | {} | — |", cell(&r.verify, proc), cell(&x.verify, proc), vs(&x.verify, &r.verify));
     let _ = writeln!(w, "| `issue` (on a copy) | {} | {} | {} | — |\n", cell(&r.issue, proc), cell(&x.issue, proc), vs(&x.issue, &r.issue));
-}
-
-/// One target: PASS or MISS with the margin.
-fn verdict(value: f64, limit: f64, at_most: bool) -> String {
-    let pass = if at_most { value <= limit } else { value >= limit };
-    match (pass, at_most) {
-        (true, true) => format!("PASS ({} of the limit)", ratio(value / limit)),
-        (true, false) => format!("PASS ({} the target)", ratio(value / limit)),
-        (false, true) => format!("**MISS**: {} over", ratio(value / limit)),
-        (false, false) => format!("**MISS**: {} short", ratio(limit / value.max(1e-12))),
-    }
 }
 
 /// Why a target could not be evaluated: the reasons, and whether the product's figure failed.

@@ -74,6 +74,17 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// One target: PASS or MISS with the margin.
+pub fn verdict(value: f64, limit: f64, at_most: bool) -> String {
+    let pass = if at_most { value <= limit } else { value >= limit };
+    match (pass, at_most) {
+        (true, true) => format!("PASS ({} of the limit)", ratio(value / limit)),
+        (true, false) => format!("PASS ({} the target)", ratio(value / limit)),
+        (false, true) => format!("**MISS**: {} over", ratio(value / limit)),
+        (false, false) => format!("**MISS**: {} short", ratio(limit / value.max(1e-12))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 
 use crate::machine::Machine;
 use crate::phase::Outcome;
-use crate::stats::{dur, percentile, ratio};
+use crate::stats::{dur, percentile, ratio, verdict};
 use crate::Options;
 use chrono::{DateTime, Utc};
 use std::fmt::Write;
@@ -81,17 +81,6 @@ fn by_thread(o: &Outcome) -> String {
     v.sort_by(|a, b| b.1.cmp(a.1));
     let wall = o.wall.as_secs_f64().max(1e-9);
     v.iter().map(|(k, t)| format!("{k} {:.0} %", t.as_secs_f64() / wall * 100.0)).collect::<Vec<_>>().join(", ")
-}
-
-/// One target: PASS or MISS with the margin.
-fn verdict(value: f64, limit: f64, at_most: bool) -> String {
-    let pass = if at_most { value <= limit } else { value >= limit };
-    match (pass, at_most) {
-        (true, true) => format!("PASS ({} of the limit)", ratio(value / limit)),
-        (true, false) => format!("PASS ({} the target)", ratio(value / limit)),
-        (false, true) => format!("**MISS**: {} over", ratio(value / limit)),
-        (false, false) => format!("**MISS**: {} short", ratio(limit / value.max(1e-12))),
-    }
 }
 
 /// The section, from [`HEADING`] on.
