@@ -81,22 +81,23 @@ fn post(url: &str, body: &str) -> Result<u16, String> {
         .map_err(|e| e.to_string())
 }
 
-/// `writers` clients appending one fine per request until `stop` or the
-/// server goes away; every acknowledged (200) ref goes into the log.
-fn load(url: &str, writers: u32, stop: &Arc<AtomicBool>, log: &Arc<Mutex<Vec<String>>>) -> Vec<std::thread::JoinHandle<()>> {
+/// `writers` clients, on enterprises `base + 1 ..= base + writers` (registered
+/// first), appending one fine per request (refs `K-<tag>-<n>-<i>`) until
+/// `stop` or the server goes away; every acknowledged (200) ref goes into the log.
+fn load(url: &str, base: u32, writers: u32, tag: &str, stop: &Arc<AtomicBool>, log: &Arc<Mutex<Vec<String>>>) -> Vec<std::thread::JoinHandle<()>> {
     for n in 1..=writers {
-        assert_eq!(post(url, &registered(n)), Ok(200));
+        assert_eq!(post(url, &registered(base + n)), Ok(200));
     }
     (1..=writers)
         .map(|n| {
-            let (url, stop, log) = (url.to_string(), stop.clone(), log.clone());
+            let (url, stop, log, tag) = (url.to_string(), stop.clone(), log.clone(), tag.to_string());
             std::thread::spawn(move || {
                 for i in 0.. {
                     if stop.load(Ordering::SeqCst) {
                         return;
                     }
-                    let r = format!("K-{n}-{i}");
-                    match post(&url, &fine(n, &r)) {
+                    let r = format!("K-{tag}-{n}-{i}");
+                    match post(&url, &fine(base + n, &r)) {
                         Ok(200) => log.lock().unwrap().push(r),
                         Ok(_) | Err(_) => return,
                     }
@@ -128,7 +129,7 @@ fn issue9_sigterm_drains_the_writer_and_exits_0() {
     let dir = tempfile::tempdir().unwrap();
     let (mut child, url) = serve(dir.path());
     let (stop, log) = (Arc::new(AtomicBool::new(false)), Arc::new(Mutex::new(Vec::new())));
-    let clients = load(&url, 8, &stop, &log);
+    let clients = load(&url, 0, 8, "t", &stop, &log);
     wait_for_acks(&log, 50);
     sigterm(&child);
     let status = child.wait().unwrap();
@@ -151,29 +152,7 @@ fn issue9_sigkill_under_load_loses_nothing_acknowledged() {
         let (mut child, url) = serve(dir.path());
         let (stop, log) = (Arc::new(AtomicBool::new(false)), Arc::new(Mutex::new(Vec::new())));
         // Each round its own enterprises, so refs never repeat.
-        let clients: Vec<_> = {
-            let base = round * 100;
-            for n in 1..=8 {
-                assert_eq!(post(&url, &registered(base + n)), Ok(200));
-            }
-            (1..=8u32)
-                .map(|n| {
-                    let (url, stop, log) = (url.clone(), stop.clone(), log.clone());
-                    std::thread::spawn(move || {
-                        for i in 0.. {
-                            if stop.load(Ordering::SeqCst) {
-                                return;
-                            }
-                            let r = format!("K-{round}-{n}-{i}");
-                            match post(&url, &fine(base + n, &r)) {
-                                Ok(200) => log.lock().unwrap().push(r),
-                                Ok(_) | Err(_) => return,
-                            }
-                        }
-                    })
-                })
-                .collect()
-        };
+        let clients = load(&url, round * 100, 8, &round.to_string(), &stop, &log);
         wait_for_acks(&log, 30 + 20 * round as usize);
         child.kill().unwrap();
         child.wait().unwrap();
