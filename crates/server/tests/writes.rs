@@ -131,11 +131,19 @@ fn issue9_writers_append_only_in_their_division() {
     // One fact out of bounds refuses the whole request.
     let (status, _) = s.post(Some(CLERK_08), "/import", &(fine(1, 2, 100) + &fine(2, 2, 100)));
     assert_eq!(status, 403);
+    // A division change moves the enterprise: its new division writes, its old one no longer does.
+    let moved = format!(
+        "{{\"kind\":\"enterprise_changed\",\"ref\":\"CHG-1\",\"enterprise\":\"{}\",\"occurred_on\":\"2025-07-01\",\"division\":\"09\",\"source\":\"publicity_system\",\"recorded_at\":\"2025-07-02T09:00:00+08:00\"}}\n",
+        uscc(1)
+    );
+    assert_eq!(s.post(Some(CLERK_08), "/import", &moved).0, 200);
+    assert_eq!(s.post(Some(CLERK_08), "/import", &fine(1, 5, 100).replace("2025-06-03T09", "2025-07-03T09")).0, 403);
+    assert_eq!(s.post(Some(CLERK_09), "/import", &fine(1, 5, 100).replace("2025-06-03T09", "2025-07-03T09")).0, 200);
     for token in [READER_09, XPCC, AUDITOR, FIRM] {
         assert_eq!(s.post(Some(token), "/import", &fine(1, 3, 100)).0, 403, "{token} may not write");
     }
     let (_, head) = s.get(Some(XPCC), "/head");
-    assert_eq!(serde_json::from_str::<Value>(&head).unwrap()["seq"], 4);
+    assert_eq!(serde_json::from_str::<Value>(&head).unwrap()["seq"], 6);
 }
 
 #[test]

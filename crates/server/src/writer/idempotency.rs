@@ -39,3 +39,28 @@ impl Seen {
         self.answers.insert(key, (request, reply.clone()));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::writer::Appended;
+    use model::Seq;
+
+    fn ok(head: u64) -> ImportReply {
+        ImportReply::Appended(Appended { appended: 1, duplicates: 0, first_seq: Some(Seq(head)), last_seq: Some(Seq(head)), head: Seq(head) })
+    }
+
+    #[test]
+    fn issue9_first_final_answer_is_kept_and_a_failure_is_not_remembered() {
+        let (k1, k2) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let mut seen = Seen::default();
+        seen.record(k1, [1; 32], &ImportReply::Failed("disk".into()));
+        assert!(seen.check(k1, &[1; 32]).is_none(), "a failed request runs again on retry");
+        seen.record(k1, [1; 32], &ok(5));
+        seen.record(k1, [1; 32], &ok(9));
+        assert!(matches!(seen.check(k1, &[1; 32]), Some(ImportReply::Appended(a)) if a.head == Seq(5)), "the first answer stays");
+        assert!(matches!(seen.check(k1, &[2; 32]), Some(ImportReply::KeyReused(k)) if k == k1));
+        seen.record(k2, [2; 32], &ok(6));
+        assert!(seen.check(k1, &[1; 32]).is_some() && seen.check(k2, &[2; 32]).is_some(), "nothing evicted below the limit");
+    }
+}
