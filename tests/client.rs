@@ -23,7 +23,9 @@ const NOW: &str = "2026-11-20T10:00:00+08:00";
 const E: &str = "91659001924574FK83";
 /// The adopting authority of `rules adopt` (a government organ's USCC).
 const AUTH: &str = "11660000MB00000002";
-/// Tokens of the access file: XPCC staff who may write, an auditor, enterprise `E`.
+/// Tokens of the access file: division 08 staff who append, XPCC staff who
+/// issue and adopt, an auditor, enterprise `E`.
+const CLERK: &str = "t-clerk-08";
 const XPCC: &str = "t-xpcc";
 const AUDITOR: &str = "t-auditor";
 const FIRM: &str = "t-firm";
@@ -31,9 +33,11 @@ const FIRM: &str = "t-firm";
 fn access_toml() -> String {
     let h = access::token_hash;
     format!(
-        "[[token]]\nname = \"xpcc\"\nsha256 = \"{}\"\nrole = \"jurisdiction\"\nwrite = true\n\
+        "[[token]]\nname = \"clerk-08\"\nsha256 = \"{}\"\nrole = \"division\"\ndivision = \"08\"\nwrite = true\n\
+         [[token]]\nname = \"xpcc\"\nsha256 = \"{}\"\nrole = \"jurisdiction\"\nwrite = true\n\
          [[token]]\nname = \"auditor\"\nsha256 = \"{}\"\nrole = \"auditor\"\n\
          [[token]]\nname = \"firm\"\nsha256 = \"{}\"\nrole = \"enterprise\"\nuscc = \"{E}\"\n",
+        h(CLERK),
         h(XPCC),
         h(AUDITOR),
         h(FIRM)
@@ -188,19 +192,19 @@ fn issue9_every_command_through_the_server_prints_what_it_prints_locally() {
     // import: one file, again as duplicates (json), several files with a
     // rejected one (atomic: nothing appended, each file and line named), a
     // missing file, several files, stdin.
-    let o = t.both(XPCC, &["import", "facts.jsonl"]);
+    let o = t.both(CLERK, &["import", "facts.jsonl"]);
     assert!(text(&o.stdout).starts_with("appended 5148, duplicates 0, rejected 0, seqs 1..=5148"), "{}", text(&o.stdout));
-    t.both(XPCC, &["import", "facts.jsonl", "--format", "json"]);
-    let o = t.both(XPCC, &["import", "fine.jsonl", "bad.jsonl"]);
+    t.both(CLERK, &["import", "facts.jsonl", "--format", "json"]);
+    let o = t.both(CLERK, &["import", "fine.jsonl", "bad.jsonl"]);
     assert_eq!(code(&o), Some(2));
     let err = text(&o.stderr);
     assert!(err.contains("bad.jsonl:1: field `"), "{err}");
     assert!(err.contains("bad.jsonl:2: "), "{err}");
     assert!(err.ends_with("credit-ledger: 2 line(s) rejected, listed above; nothing was appended\n"), "{err}");
-    assert_eq!(code(&t.both(XPCC, &["import", "fine.jsonl", "missing.jsonl"])), Some(2));
-    let o = t.both(XPCC, &["import", "fine.jsonl", "事实 2.jsonl"]);
+    assert_eq!(code(&t.both(CLERK, &["import", "fine.jsonl", "missing.jsonl"])), Some(2));
+    let o = t.both(CLERK, &["import", "fine.jsonl", "事实 2.jsonl"]);
     assert!(text(&o.stdout).starts_with("appended 2, duplicates 0"), "the rejected import appended nothing: {}", text(&o.stdout));
-    let o = t.both_with(XPCC, &["import", "-"], fine("PEN-C-5", "2025-09-01", "3000").as_bytes());
+    let o = t.both_with(CLERK, &["import", "-"], fine("PEN-C-5", "2025-09-01", "3000").as_bytes());
     assert!(text(&o.stdout).starts_with("appended 1,"), "{}", text(&o.stdout));
 
     // The questions, their formats and their refusals.

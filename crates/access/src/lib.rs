@@ -99,7 +99,9 @@ impl Principal {
             (Role::Auditor, a) => !matches!(a, Action::Write { .. } | Action::WriteAll),
             (Role::Jurisdiction { write }, a) => match a {
                 Action::Verify => false,
-                Action::Write { .. } | Action::WriteAll => *write,
+                // Facts are appended by the division that holds the enterprise.
+                Action::Write { .. } => false,
+                Action::WriteAll => *write,
                 _ => true,
             },
             (Role::Division { division, write }, a) => match a {

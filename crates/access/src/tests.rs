@@ -97,6 +97,7 @@ fn issue9_jurisdiction_reads_everything_but_neither_writes_nor_verifies_by_defau
     let text = file("").replace("role = \"jurisdiction\"", "role = \"jurisdiction\"\nwrite = true");
     let l = AccessList::parse("a", text.as_bytes()).unwrap();
     assert!(l.authenticate("t-xpcc").unwrap().may(Action::WriteAll).is_ok());
+    assert!(l.authenticate("t-xpcc").unwrap().may(Action::Write { division: "08" }).is_err(), "facts come from the division");
 }
 
 #[test]

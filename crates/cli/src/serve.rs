@@ -27,6 +27,10 @@ pub fn run(g: Globals, a: ServeArgs, fixed_now: bool) -> CliResult {
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&a.listen).await.map_err(|e| CliError::Rejected(format!("--listen {}: {e}", a.listen)))?;
         let addr = listener.local_addr().map_err(|e| CliError::Failed(e.to_string()))?;
+        // Say so before announcing a URL that would not serve this ledger.
+        if let Some(other) = store::serving::holder(&g.dir) {
+            return Err(CliError::Failed(format!("another server holds the ledger at {}: {other}", g.dir.display())));
+        }
         println!("credit-ledger: serving the ledger at {} on http://{addr} (audit trail {}); SIGTERM or Ctrl-C stops", g.dir.display(), config.audit_path.display());
         server::serve(config, listener, shutdown_signal()).await.map_err(|e| CliError::Failed(e.to_string()))?;
         println!("credit-ledger: stopped; every acknowledged request is on disk");

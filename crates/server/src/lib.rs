@@ -112,25 +112,26 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener, shutdown: 
 /// Every route, behind the guard (auth, audit) and the request limits.
 pub fn router(st: Arc<AppState>, timeout: Duration) -> Router {
     let limited = Router::new()
-        .route("/import", post(api::import::import))
         .route("/head", get(api::head))
         .route("/grade/{uscc}", get(api::read::grade))
         .route("/dossier/{uscc}", get(api::read::dossier))
         .route("/diff/{uscc}", get(api::read::diff))
         .route("/what-if/{uscc}", post(api::read::what_if))
         .route("/review/{reference}", get(api::read::review))
-        .route("/issue", post(api::rules::issue))
         .route("/rules", get(api::rules::list))
         .route("/rules/diff", get(api::rules::diff))
         .route("/rules/check", post(api::rules::check))
-        .route("/rules/adopt", post(api::rules::adopt))
         .route("/rules/{id}", get(api::rules::show))
         .route("/openapi.json", get(openapi::document))
         .route("/healthz", get(|| async { "ok\n" }))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout));
     Router::new()
-        // Long answers: streamed, never cut off by the request timeout.
+        // Long answers, streamed, and writes (which must not be cut off once
+        // queued: a timeout would answer 408 for facts that then land).
         .route("/events", get(api::events::events))
+        .route("/import", post(api::import::import))
+        .route("/issue", post(api::rules::issue))
+        .route("/rules/adopt", post(api::rules::adopt))
         .route("/grade-all", get(api::read::grade_all))
         .route("/replay", get(api::read::replay))
         .route("/verify", get(api::read::verify))
@@ -141,7 +142,7 @@ pub fn router(st: Arc<AppState>, timeout: Duration) -> Router {
         .layer(DefaultBodyLimit::max(st.max_body))
         // A declared Content-Length over the limit: 413 before the body is read.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(st.max_body))
-        .layer(axum::middleware::map_response_with_state(st.clone(), too_large_problem))
+        .layer(axum::middleware::map_response_with_state(st.clone(), as_problem))
         .layer(axum::middleware::from_fn_with_state(st.clone(), auth::guard))
         // gzip when the client asks for it (never the event stream: tower-http's default predicate).
         .layer(tower_http::compression::CompressionLayer::new())
@@ -149,14 +150,20 @@ pub fn router(st: Arc<AppState>, timeout: Duration) -> Router {
         .with_state(st)
 }
 
-/// tower-http's plain 413 as the problem every other refusal is.
-async fn too_large_problem(axum::extract::State(st): axum::extract::State<Arc<AppState>>, r: axum::response::Response) -> axum::response::Response {
+/// The plain errors of the layers below (413 of the body limit, 408 of the
+/// timeout, 405 of the router) as the problems every other refusal is.
+async fn as_problem(axum::extract::State(st): axum::extract::State<Arc<AppState>>, r: axum::response::Response) -> axum::response::Response {
+    use axum::http::StatusCode;
     use axum::response::IntoResponse;
-    let plain = r.headers().get(axum::http::header::CONTENT_TYPE).is_none_or(|v| v != "application/problem+json");
-    if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && plain {
-        return api::import::too_large(st.max_body).into_response();
+    // Ours carry a content type (problem, console frames); theirs plain text or none.
+    let theirs = r.headers().get(axum::http::header::CONTENT_TYPE).is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    match r.status() {
+        _ if !theirs => r,
+        StatusCode::PAYLOAD_TOO_LARGE => api::import::too_large(st.max_body).into_response(),
+        StatusCode::REQUEST_TIMEOUT => problem::Problem::new(StatusCode::REQUEST_TIMEOUT, "timeout", "the request took longer than the server's --timeout; for a read, nothing changed").into_response(),
+        StatusCode::METHOD_NOT_ALLOWED => problem::Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "this endpoint does not take that method (see /openapi.json)").into_response(),
+        _ => r,
     }
-    r
 }
 
 /// The audit thread: writes each queued line, syncs whenever the queue is

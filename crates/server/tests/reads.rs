@@ -77,6 +77,8 @@ fn issue9_errors_are_problems_with_the_cli_message_and_status() {
     assert_eq!(s.get(Some(XPCC), &format!("/grade/{}?on=2025-12-31&colour=red", uscc(1))).0, 400);
     assert_eq!(s.get(Some(XPCC), "/rules/no-such-set").0, 404);
     assert_eq!(s.get(Some(XPCC), "/nowhere").0, 404);
+    let (st, h, body) = s.call_full("DELETE", Some(XPCC), &format!("/grade/{}", uscc(1)), &[], None);
+    assert_eq!((st, header(&h, "content-type")), (405, Some("application/problem+json")), "{body}");
     // A rule-set "file" is never read from the server's disk.
     let (st, body) = s.get(Some(XPCC), &format!("/grade/{}?on=2025-12-31&rules=/etc/passwd.toml", uscc(1)));
     assert_eq!(st, 400, "{body}");

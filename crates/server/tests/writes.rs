@@ -110,6 +110,8 @@ fn issue9_idempotent_retry_returns_the_first_answer_and_a_reused_key_is_422() {
     assert_eq!(again, first, "the retry gets the first answer, not 'duplicates 2'");
     let (status, body) = s.call("POST", Some(CLERK_08), "/import", &key, Some(&registered(2, "08")));
     assert_eq!(status, 422, "{body}");
+    // A key is one caller's: another token never gets its answer.
+    assert_eq!(s.call("POST", Some(CLERK_09), "/import", &key, Some(&registered(1, "08"))).0, 422);
     assert!(body.contains("was used before with another request"), "{body}");
     let (_, head) = s.get(Some(XPCC), "/head");
     assert_eq!(serde_json::from_str::<Value>(&head).unwrap()["seq"], 2);

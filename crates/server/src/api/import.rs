@@ -7,7 +7,7 @@ use crate::auth::HEAD;
 use crate::problem::{Outcome, Problem, RejectedLine};
 use crate::state::AppState;
 use crate::writer::{ImportJob, ImportReply};
-use access::{Action, Principal, Role};
+use access::{Principal, Role};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -73,7 +73,7 @@ pub async fn import(
         (Some(u), Some(v)) => Some((model::Uscc::parse(u).map_err(|e| Problem::rejected(format!("expected_enterprise: {u:?} is not a unified social credit code: {e}")))?, v)),
         _ => return Err(Problem::rejected("expected_enterprise and expected_version go together")),
     };
-    let idempotency = idempotency_key(&headers)?.map(|key| (key, request_hash(&inputs, &q.expected_head, &expected_version)));
+    let idempotency = idempotency_key(&headers)?.map(|key| (key, request_hash(&who.name, &inputs, &q.expected_head, &expected_version)));
     let (tx, rx) = tokio::sync::oneshot::channel();
     let job = ImportJob { inputs, expected_head: q.expected_head, expected_version, idempotency, principal: who, reply: tx };
     st.writer().ok_or_else(Problem::shutting_down)?.import(job).map_err(|_| Problem::shutting_down())?;
@@ -90,9 +90,9 @@ pub(crate) async fn published(st: &AppState, seq: model::Seq) {
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), heads.wait_for(|h| h.seq >= seq)).await;
 }
 
-/// Division staff with write, or a jurisdiction token with write.
+/// Division staff with write: facts come from the division that holds the enterprise.
 fn may_write(who: &Principal) -> bool {
-    matches!(who.role, Role::Division { write: true, .. }) || who.may(Action::WriteAll).is_ok()
+    matches!(who.role, Role::Division { write: true, .. })
 }
 
 pub fn too_large(max: usize) -> Problem {
@@ -108,9 +108,10 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<uuid::Uuid>, Problem> {
 }
 
 /// Everything the request asks, hashed: a reused key must ask the same.
-fn request_hash(inputs: &[(String, Vec<u8>)], head: &Option<u64>, version: &Option<(model::Uscc, u64)>) -> [u8; 32] {
+/// The token is part of it: a key is one caller's, never another's answer.
+fn request_hash(who: &str, inputs: &[(String, Vec<u8>)], head: &Option<u64>, version: &Option<(model::Uscc, u64)>) -> [u8; 32] {
     let mut h = Sha256::new();
-    h.update(format!("{head:?}\n{:?}\n", version.as_ref().map(|(u, v)| (u.as_str(), v))));
+    h.update(format!("{who:?}\n{head:?}\n{:?}\n", version.as_ref().map(|(u, v)| (u.as_str(), v))));
     for (name, body) in inputs {
         h.update(format!("{name:?} {}\n", body.len()));
         h.update(body);
@@ -166,8 +167,12 @@ fn answer(reply: ImportReply, json: bool) -> Result<Response, Problem> {
                 };
                 format!("appended {}, duplicates {}, rejected 0{range}\n", a.appended, a.duplicates)
             };
-            let outcome = Outcome(format!("appended {}, duplicates {}; head seq {}", a.appended, a.duplicates, a.head));
+            let replay = if a.replayed { "replayed the first answer of its Idempotency-Key (nothing appended now): " } else { "" };
+            let outcome = Outcome(format!("{replay}appended {}, duplicates {}; head seq {}", a.appended, a.duplicates, a.head));
             let mut r = text.into_response();
+            if json {
+                r.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+            }
             r.headers_mut().insert(HEAD, a.head.0.into());
             r.extensions_mut().insert(outcome);
             Ok(r)

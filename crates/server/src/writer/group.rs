@@ -114,7 +114,8 @@ fn admit(ledger: &Ledger, head: Seq, job: &ImportJob, facts: &[(Timestamp, Fact)
         let division = last_division(stored.iter().map(|r| &r.fact)).or_else(|| last_division(own.iter().copied()));
         let allowed = match &division {
             Some(d) => job.principal.may(Action::Write { division: d }),
-            None => job.principal.may(Action::WriteAll),
+            // No division known: the request must register the enterprise.
+            None => Err(access::Refusal { name: job.principal.name.clone(), role: job.principal.role.name(), what: format!("append facts about enterprise {uscc}, which no registration in the ledger or in this request places in a division") }),
         };
         if let Err(refusal) = allowed {
             let whose = division.map_or("an enterprise of no known division".to_string(), |d| format!("enterprise {uscc} of division {d}"));
@@ -171,7 +172,7 @@ fn commit(ledger: &Ledger, head: Seq, kept: Vec<Kept>, seen: &mut Seen, heads: &
             for (job, n, duplicates) in answers {
                 let (first_seq, last_seq) = if n == 0 { (None, None) } else { (Some(Seq(next + 1)), Some(Seq(next + n))) };
                 next += n;
-                answer(seen, job, ImportReply::Appended(Appended { appended: n, duplicates, first_seq, last_seq, head: new_head }));
+                answer(seen, job, ImportReply::Appended(Appended { appended: n, duplicates, first_seq, last_seq, head: new_head, replayed: false }));
             }
         }
         Err(e) => {

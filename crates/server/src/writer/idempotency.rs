@@ -22,7 +22,11 @@ pub struct Seen {
 impl Seen {
     /// The first answer for `key` when the request is the same, `KeyReused` when not.
     pub fn check(&self, key: Uuid, request: &[u8; 32]) -> Option<ImportReply> {
-        self.answers.get(&key).map(|(h, reply)| if h == request { reply.clone() } else { ImportReply::KeyReused(key) })
+        self.answers.get(&key).map(|(h, reply)| match reply {
+            _ if h != request => ImportReply::KeyReused(key),
+            ImportReply::Appended(a) => ImportReply::Appended(super::Appended { replayed: true, ..a.clone() }),
+            other => other.clone(),
+        })
     }
 
     /// Remembers a final answer (a storage failure is not final: a retry may succeed).
@@ -47,7 +51,7 @@ mod tests {
     use model::Seq;
 
     fn ok(head: u64) -> ImportReply {
-        ImportReply::Appended(Appended { appended: 1, duplicates: 0, first_seq: Some(Seq(head)), last_seq: Some(Seq(head)), head: Seq(head) })
+        ImportReply::Appended(Appended { appended: 1, duplicates: 0, first_seq: Some(Seq(head)), last_seq: Some(Seq(head)), head: Seq(head), replayed: false })
     }
 
     #[test]
@@ -58,7 +62,7 @@ mod tests {
         assert!(seen.check(k1, &[1; 32]).is_none(), "a failed request runs again on retry");
         seen.record(k1, [1; 32], &ok(5));
         seen.record(k1, [1; 32], &ok(9));
-        assert!(matches!(seen.check(k1, &[1; 32]), Some(ImportReply::Appended(a)) if a.head == Seq(5)), "the first answer stays");
+        assert!(matches!(seen.check(k1, &[1; 32]), Some(ImportReply::Appended(a)) if a.head == Seq(5) && a.replayed), "the first answer stays, marked replayed");
         assert!(matches!(seen.check(k1, &[2; 32]), Some(ImportReply::KeyReused(k)) if k == k1));
         seen.record(k2, [2; 32], &ok(6));
         assert!(seen.check(k1, &[1; 32]).is_some() && seen.check(k2, &[2; 32]).is_some(), "nothing evicted below the limit");

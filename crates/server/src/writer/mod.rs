@@ -71,6 +71,8 @@ pub struct Appended {
     pub last_seq: Option<Seq>,
     /// The head after the round that carried it.
     pub head: Seq,
+    /// A retry answered from the `Idempotency-Key` memory: nothing new was appended.
+    pub replayed: bool,
 }
 
 /// Work that must run alone on the writer thread (`issue`, `rules adopt`):
