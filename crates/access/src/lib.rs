@@ -122,8 +122,8 @@ impl Principal {
 
 fn describe(action: Action<'_>) -> String {
     match action {
-        Action::ReadEnterprise { uscc, division: Some(d) } => format!("read enterprise {uscc} (division {d})"),
-        Action::ReadEnterprise { uscc, division: None } => format!("read enterprise {uscc}"),
+        // Never the enterprise's division: a refusal must not tell whether or where it exists.
+        Action::ReadEnterprise { uscc, .. } => format!("read enterprise {uscc}"),
         Action::ReadDivision { division: Some(d) } => format!("read division {d}"),
         Action::ReadDivision { division: None } => "read every division (give division=… for one)".into(),
         Action::ReadAll => "read the whole ledger".into(),
@@ -171,7 +171,11 @@ impl AccessList {
     pub fn parse(file: &str, bytes: &[u8]) -> Result<AccessList, AccessError> {
         let syntax = |message: String| AccessError::Syntax { file: file.to_string(), message };
         let text = std::str::from_utf8(bytes).map_err(|e| syntax(format!("not UTF-8: {e}")))?;
-        let parsed: File = toml::from_str(text).map_err(|e| syntax(e.to_string().trim_end().replace('\n', " ")))?;
+        let parsed: File = toml::from_str(text).map_err(|e| {
+            let m = e.to_string().trim_end().replace('\n', " ");
+            let hint = if m.contains("unknown field `token`") { "; store the token's SHA-256 as `sha256`, never the token itself" } else { "" };
+            syntax(format!("{m}{hint}"))
+        })?;
         if parsed.token.is_empty() {
             return Err(AccessError::Empty { file: file.to_string() });
         }

@@ -74,6 +74,8 @@ fn issue9_division_staff_read_and_write_their_division_only() {
     assert!(clerk.may(Action::ReadDivision { division: Some("08") }).is_ok());
     assert!(clerk.may(Action::ReadDivision { division: None }).is_err());
     assert!(clerk.may(Action::Write { division: "08" }).is_ok());
+    let seen = clerk.may(Action::ReadEnterprise { uscc: &e2, division: Some("09") }).unwrap_err();
+    assert_eq!(seen.to_string(), format!("token \"clerk-08\" (division) may not read enterprise {E2}"), "no division in a refusal");
     let refused = clerk.may(Action::Write { division: "09" }).unwrap_err();
     assert_eq!(refused.to_string(), "token \"clerk-08\" (division) may not append facts about enterprises of division 09");
     assert!(clerk.may(Action::WriteAll).is_err());
@@ -135,6 +137,6 @@ fn issue9_bad_access_files_are_refused_with_the_token_named() {
     let e = bad(&format!("[[token]]\nname='x'\nsha256='{h}'\nrole='auditor'\n[[token]]\nname='y'\nsha256='{h}'\nrole='auditor'\n"));
     assert!(e.contains("token 2 (\"y\")") && e.contains("same sha256"), "{e}");
     let e = bad(&format!("[[token]]\nname='x'\nsha256='{h}'\nrole='auditor'\ntoken='plain'\n"));
-    assert!(e.contains("unknown field"), "{e}");
+    assert!(e.contains("unknown field") && e.contains("never the token itself"), "{e}");
     assert!(bad(&format!("[[token]]\nname='x'\nsha256='{h}'\nrole='division'\ndivision='8'\n")).contains("two-digit"));
 }
