@@ -70,10 +70,8 @@ pub enum ServerError {
     Io { addr: String, source: std::io::Error },
 }
 
-/// The audit trail's default place (see [`audit::default_path`]).
-pub fn default_audit_path(ledger_dir: &std::path::Path) -> PathBuf {
-    audit::default_path(ledger_dir)
-}
+/// The audit trail's default place: `<ledger-dir>.audit.jsonl`.
+pub use audit::default_path as default_audit_path;
 
 /// Serves on `listener` until `shutdown` completes, then drains (see the
 /// crate doc). Opens the ledger and the audit trail first: either failing

@@ -30,6 +30,7 @@ pub struct Problem {
     pub status: u16,
     pub detail: String,
     /// Rejected lines of an import or a what-if (at most 10,000 listed).
+    /// JSON only (an HTTP answer, never stored), so `skip_serializing_if` is safe here.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rejections: Vec<RejectedLine>,
 }
@@ -76,6 +77,13 @@ impl Problem {
 
     pub fn status(&self) -> StatusCode {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+/// A caller outside its rights: 403 naming the token and what it may not do.
+impl From<access::Refusal> for Problem {
+    fn from(r: access::Refusal) -> Problem {
+        Problem::forbidden(r.to_string())
     }
 }
 

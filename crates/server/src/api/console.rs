@@ -66,9 +66,18 @@ pub async fn on_writer(st: &Arc<AppState>, command: Command, files: Files, conso
     let r = answer(rx, console, content_type, None).await;
     // What it appended is read by the caller's next request.
     if let Ok(head) = st.ledger.head() {
-        super::import::published(st, head.seq).await;
+        published(st, head.seq).await;
     }
     r
+}
+
+/// Waits (at most 10 s) until the published head has reached `seq`. An
+/// import's round publishes before it answers; work that runs alone on the
+/// writer (`issue`, `rules adopt`) answers from inside the command, so its
+/// caller waits here: a read sent once answered must see what it wrote.
+async fn published(st: &AppState, seq: model::Seq) {
+    let mut heads = st.heads.clone();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), heads.wait_for(|h| h.seq >= seq)).await;
 }
 
 fn execute(ledger: &store::Ledger, now: model::Timestamp, command: Command, files: Files, tx: mpsc::Sender<Chunk>) {

@@ -41,7 +41,7 @@ pub async fn events(
     headers: HeaderMap,
     Params(q): Params<EventsQuery>,
 ) -> Result<Response, Problem> {
-    who.may(Action::ReadAll).map_err(|r| Problem::forbidden(r.to_string()))?;
+    who.may(Action::ReadAll)?;
     let last_id = match headers.get("last-event-id") {
         None => None,
         Some(v) => Some(

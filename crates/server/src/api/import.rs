@@ -81,15 +81,6 @@ pub async fn import(
     answer(reply, json)
 }
 
-/// Waits (at most 10 s) until the published head has reached `seq`. An
-/// import's round publishes before it answers; work that runs alone on the
-/// writer (`issue`, `rules adopt`) answers from inside the command, so its
-/// caller waits here: a read sent once answered must see what it wrote.
-pub(crate) async fn published(st: &AppState, seq: model::Seq) {
-    let mut heads = st.heads.clone();
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), heads.wait_for(|h| h.seq >= seq)).await;
-}
-
 /// Division staff with write: facts come from the division that holds the enterprise.
 fn may_write(who: &Principal) -> bool {
     matches!(who.role, Role::Division { write: true, .. })

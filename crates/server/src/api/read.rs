@@ -83,11 +83,7 @@ async fn enterprise(st: &Arc<AppState>, s: &str) -> Result<(Uscc, Option<String>
 /// Refuses unless `who` may read enterprise `s`.
 async fn may_read(st: &Arc<AppState>, who: &Principal, s: &str) -> Result<(), Problem> {
     let (uscc, division) = enterprise(st, s).await?;
-    who.may(Action::ReadEnterprise { uscc: &uscc, division: division.as_deref() }).map_err(|r| Problem::forbidden(r.to_string()))
-}
-
-pub(crate) fn forbid(r: access::Refusal) -> Problem {
-    Problem::forbidden(r.to_string())
+    who.may(Action::ReadEnterprise { uscc: &uscc, division: division.as_deref() }).map_err(Problem::from)
 }
 
 pub(crate) fn none() -> Files {
@@ -122,7 +118,7 @@ pub struct GradeAllQuery {
     responses((status = 200, description = "`credit-ledger grade-all`'s output, streamed"), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn grade_all(State(st): State<Arc<AppState>>, Extension(who): Extension<Principal>, headers: HeaderMap, Params(q): Params<GradeAllQuery>) -> Result<Response, Problem> {
-    who.may(Action::ReadDivision { division: q.division.as_deref() }).map_err(forbid)?;
+    who.may(Action::ReadDivision { division: q.division.as_deref() })?;
     let (format, ct) = list_format(q.format.as_deref())?;
     let (question, k) = question(&st, q.on, q.known_at_seq, q.known_at, q.rules);
     let command = Command::GradeAll(args::GradeAllArgs { question, division: q.division, format, output: None });
@@ -225,7 +221,7 @@ pub async fn review(State(st): State<Arc<AppState>>, Extension(who): Extension<P
     match owner.map_err(|e| Problem::failed(e.to_string()))? {
         Some(rec) => may_read(&st, &who, rec.fact.enterprise.as_str()).await?,
         // Nothing to leak: the command says the ref is unknown, but only to those who read everything.
-        None => who.may(Action::ReadAll).map_err(forbid)?,
+        None => who.may(Action::ReadAll)?,
     }
     let command = Command::Review(args::ReviewArgs { reference, rules: None, format });
     Ok(console::run(&st, command, none(), wants_console(&headers), ct, None).await)
@@ -251,7 +247,7 @@ pub struct ReplayQuery {
     responses((status = 200, description = "`credit-ledger replay`'s output"), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn replay(State(st): State<Arc<AppState>>, Extension(who): Extension<Principal>, headers: HeaderMap, Params(q): Params<ReplayQuery>) -> Result<Response, Problem> {
-    who.may(Action::ReadDivision { division: q.division.as_deref() }).map_err(forbid)?;
+    who.may(Action::ReadDivision { division: q.division.as_deref() })?;
     let (format, ct) = list_format(q.format.as_deref())?;
     let official_run = q.official_run.unwrap_or(false);
     let head = (!official_run && q.known_at_seq.is_none()).then(|| st.head().seq.0);
@@ -273,7 +269,7 @@ pub async fn replay(State(st): State<Arc<AppState>>, Extension(who): Extension<P
     responses((status = 200, description = "`credit-ledger verify`'s output"), (status = 403, body = Problem), (status = 500, body = Problem)),
     security(("bearer" = [])))]
 pub async fn verify(State(st): State<Arc<AppState>>, Extension(who): Extension<Principal>, headers: HeaderMap, Params(q): Params<FormatQuery>) -> Result<Response, Problem> {
-    who.may(Action::Verify).map_err(forbid)?;
+    who.may(Action::Verify)?;
     let (format, ct) = report_format(q.format.as_deref())?;
     let command = Command::Verify(args::VerifyArgs { archive: None, format });
     Ok(console::run(&st, command, none(), wants_console(&headers), ct, None).await)
@@ -283,7 +279,7 @@ pub async fn verify(State(st): State<Arc<AppState>>, Extension(who): Extension<P
     responses((status = 200, description = "`credit-ledger export`'s archive (JSON Lines), streamed"), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn export(State(st): State<Arc<AppState>>, Extension(who): Extension<Principal>, headers: HeaderMap) -> Result<Response, Problem> {
-    who.may(Action::ReadAll).map_err(forbid)?;
+    who.may(Action::ReadAll)?;
     let command = Command::Export(args::ExportArgs { file: "-".into() });
     Ok(console::run(&st, command, none(), wants_console(&headers), "application/x-ndjson", Some(st.head().seq.0)).await)
 }
@@ -300,7 +296,7 @@ pub struct AuditQuery {
     responses((status = 200, description = "`credit-ledger audit`: the audit trail, its hash chain checked (lines answered so far; the trail is synced in batches)"), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn audit(State(st): State<Arc<AppState>>, Extension(who): Extension<Principal>, headers: HeaderMap, Params(q): Params<AuditQuery>) -> Result<Response, Problem> {
-    who.may(Action::Verify).map_err(forbid)?;
+    who.may(Action::Verify)?;
     let (format, ct) = report_format(q.format.as_deref())?;
     let command = Command::Audit(args::AuditArgs { audit: Some(st.audit_path.clone()), tail: q.tail, format });
     Ok(console::run(&st, command, none(), wants_console(&headers), ct, None).await)

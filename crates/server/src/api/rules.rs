@@ -4,7 +4,7 @@
 //! never reads a file of its own for a request.
 
 use super::console::{self, wants_console};
-use super::read::{forbid, none, report_format};
+use super::read::{none, report_format};
 use super::Params;
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -33,7 +33,7 @@ fn rules(command: Option<RulesCommand>, format: Option<&str>) -> Result<(Command
 #[utoipa::path(get, path = "/rules", params(RulesQuery),
     responses((status = 200, description = "`credit-ledger rules list`: shipped and adopted rule sets")), security(("bearer" = [])))]
 pub async fn list(State(st): State<Arc<AppState>>, Extension(who): Extension<Principal>, headers: HeaderMap, Params(q): Params<RulesQuery>) -> Result<Response, Problem> {
-    who.may(Action::ReadRules).map_err(forbid)?;
+    who.may(Action::ReadRules)?;
     let (command, ct) = rules(Some(RulesCommand::List), q.format.as_deref())?;
     Ok(console::run(&st, command, none(), wants_console(&headers), ct, None).await)
 }
@@ -41,7 +41,7 @@ pub async fn list(State(st): State<Arc<AppState>>, Extension(who): Extension<Pri
 #[utoipa::path(get, path = "/rules/{id}", params(("id" = String, Path, description = "a shipped or adopted rule-set id"), RulesQuery),
     responses((status = 200, description = "`credit-ledger rules show`"), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn show(State(st): State<Arc<AppState>>, Extension(who): Extension<Principal>, headers: HeaderMap, Path(id): Path<String>, Params(q): Params<RulesQuery>) -> Result<Response, Problem> {
-    who.may(Action::ReadRules).map_err(forbid)?;
+    who.may(Action::ReadRules)?;
     let (command, ct) = rules(Some(RulesCommand::Show(args::RulesShowArgs { rules: id })), q.format.as_deref())?;
     Ok(console::run(&st, command, none(), wants_console(&headers), ct, None).await)
 }
@@ -59,7 +59,7 @@ pub struct RulesDiffQuery {
 #[utoipa::path(get, path = "/rules/diff", params(RulesDiffQuery),
     responses((status = 200, description = "`credit-ledger rules diff A B`"), (status = 404, body = Problem)), security(("bearer" = [])))]
 pub async fn diff(State(st): State<Arc<AppState>>, Extension(who): Extension<Principal>, headers: HeaderMap, Params(q): Params<RulesDiffQuery>) -> Result<Response, Problem> {
-    who.may(Action::ReadRules).map_err(forbid)?;
+    who.may(Action::ReadRules)?;
     let (command, ct) = rules(Some(RulesCommand::Diff(args::RulesDiffArgs { a: q.a, b: q.b })), q.format.as_deref())?;
     Ok(console::run(&st, command, none(), wants_console(&headers), ct, None).await)
 }
@@ -80,7 +80,7 @@ fn file_name(name: Option<String>) -> String {
 #[utoipa::path(post, path = "/rules/check", params(RulesCheckQuery), request_body(content = String, content_type = "application/toml"),
     responses((status = 200, description = "`credit-ledger rules check FILE`"), (status = 400, body = Problem)), security(("bearer" = [])))]
 pub async fn check(State(st): State<Arc<AppState>>, Extension(who): Extension<Principal>, headers: HeaderMap, Params(q): Params<RulesCheckQuery>, body: Bytes) -> Result<Response, Problem> {
-    who.may(Action::ReadRules).map_err(forbid)?;
+    who.may(Action::ReadRules)?;
     let file = file_name(q.name);
     let files = Files::Given([(file.clone(), body.to_vec())].into_iter().collect());
     let (command, ct) = rules(Some(RulesCommand::Check(args::RulesCheckArgs { file })), q.format.as_deref())?;
@@ -106,7 +106,7 @@ pub struct AdoptQuery {
     responses((status = 200, description = "`credit-ledger rules adopt FILE`: recorded after the flush"), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn adopt(State(st): State<Arc<AppState>>, Extension(who): Extension<Principal>, headers: HeaderMap, Params(q): Params<AdoptQuery>, body: Bytes) -> Result<Response, Problem> {
-    who.may(Action::WriteAll).map_err(forbid)?;
+    who.may(Action::WriteAll)?;
     let file = file_name(q.name);
     let files = Files::Given([(file.clone(), body.to_vec())].into_iter().collect());
     let adopt = args::AdoptArgs {
@@ -134,7 +134,7 @@ pub struct IssueQuery {
     responses((status = 200, description = "`credit-ledger issue`: decision records appended, after the flush"), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn issue(State(st): State<Arc<AppState>>, Extension(who): Extension<Principal>, headers: HeaderMap, Params(q): Params<IssueQuery>) -> Result<Response, Problem> {
-    who.may(Action::WriteAll).map_err(forbid)?;
+    who.may(Action::WriteAll)?;
     let (format, ct) = report_format(q.format.as_deref())?;
     let command = Command::Issue(args::IssueArgs { year: q.year, supersede: q.supersede.unwrap_or(false), rules: q.rules, format });
     Ok(console::on_writer(&st, command, none(), wants_console(&headers), ct).await)

@@ -98,19 +98,26 @@ pub fn round(ledger: &Ledger, now: Timestamp, jobs: Vec<ImportJob>, seen: &mut S
 
 /// The expected-version and access checks; `Some` answer refuses.
 fn admit(ledger: &Ledger, head: Seq, job: &ImportJob, facts: &[(Timestamp, Fact)]) -> Result<Option<ImportReply>, store::StoreError> {
+    // Each enterprise's records are read once, for its version and its division.
+    let mut read = BTreeMap::new();
     if let Some((uscc, expected)) = &job.expected_version {
-        let version = ledger.enterprise_records(uscc, head)?.last().map_or(0, |r| r.seq.0);
+        let stored = ledger.enterprise_records(uscc, head)?;
+        let version = stored.last().map_or(0, |r| r.seq.0);
         if version != *expected {
             let why = format!("expected_version {expected} of enterprise {uscc} is stale: its last record is seq {version}; nothing was written");
             return Ok(Some(ImportReply::Conflict(why)));
         }
+        read.insert(*uscc, stored);
     }
     let mut enterprises: BTreeMap<&Uscc, Vec<&Fact>> = BTreeMap::new();
     for (_, f) in facts {
         enterprises.entry(&f.enterprise).or_default().push(f);
     }
     for (uscc, own) in enterprises {
-        let stored = ledger.enterprise_records(uscc, head)?;
+        let stored = match read.remove(uscc) {
+            Some(s) => s,
+            None => ledger.enterprise_records(uscc, head)?,
+        };
         let division = last_division(stored.iter().map(|r| &r.fact)).or_else(|| last_division(own.iter().copied()));
         let allowed = match &division {
             Some(d) => job.principal.may(Action::Write { division: d }),
