@@ -19,5 +19,8 @@ mod render_replay;
 mod render_rules;
 
 pub use commands::run;
+/// The question's parts as the commands resolve them, for other shells
+/// (the server's pages): the same parsing, defaults and messages.
+pub use commands::{book_at, check_range, enterprise, known_at, named_rule_set, parse_date, resolve_question, rule_set, Resolved};
 pub use ctx::{globals, Ctx, Files, Globals, Source};
 pub use error::{CliError, CliResult};

@@ -146,6 +146,11 @@ impl ChinaDate {
         self.0.year()
     }
 
+    /// The month, 1–12.
+    pub fn month(self) -> u32 {
+        self.0.month()
+    }
+
     /// The last day of this date's month.
     pub fn month_end(self) -> ChinaDate {
         let next_first = self.0.with_day(1).and_then(|first| first.checked_add_months(Months::new(1)));
@@ -298,6 +303,11 @@ impl Timestamp {
     /// The China civil date of this instant.
     pub fn china_date(self) -> ChinaDate {
         ChinaDate(self.to_utc().with_timezone(&china()).date_naive())
+    }
+
+    /// The instant at China time for people: `2026-01-05 10:00:00`.
+    pub fn china_display(self) -> String {
+        self.to_utc().with_timezone(&china()).format("%Y-%m-%d %H:%M:%S").to_string()
     }
 
     /// RFC 3339 in UTC with microseconds only when present.

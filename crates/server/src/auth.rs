@@ -23,14 +23,20 @@ const PUBLIC: [&str; 2] = ["/openapi.json", "/healthz"];
 pub async fn guard(State(st): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
     let method = req.method().to_string();
     let target = req.uri().path_and_query().map_or_else(|| req.uri().path().to_string(), |p| p.as_str().to_string());
-    let principal = bearer(&req).and_then(|t| st.access.authenticate(t)).cloned();
+    // The pages (and only they) also take the token from their cookie.
+    let page = req.uri().path() == "/ui" || req.uri().path().starts_with("/ui/");
+    let cookie = if page { crate::pages::login::token_from_cookie(req.headers()) } else { None };
+    let principal = bearer(&req).or(cookie.as_deref()).and_then(|t| st.access.authenticate(t)).cloned();
     let response = if st.is_closing() {
         Problem::shutting_down().into_response()
-    } else if PUBLIC.contains(&req.uri().path()) {
+    } else if PUBLIC.contains(&req.uri().path()) || (page && req.uri().path() == "/ui/login") {
         next.run(req).await
     } else if let Some(p) = &principal {
         req.extensions_mut().insert(p.clone());
         next.run(req).await
+    } else if page {
+        // A person without a (valid) cookie: to the sign-in form, then back here.
+        axum::response::Redirect::to(&format!("/ui/login?next={}", ui::query_escape(&target))).into_response()
     } else {
         Problem::unauthorized().into_response()
     };

@@ -12,6 +12,7 @@ pub mod api;
 mod auth;
 pub mod clock;
 mod openapi;
+pub mod pages;
 pub mod problem;
 mod state;
 pub mod writer;
@@ -137,6 +138,7 @@ pub fn router(st: Arc<AppState>, timeout: Duration) -> Router {
         .route("/audit", get(api::read::audit))
         .fallback(api::read::no_route)
         .merge(limited)
+        .merge(pages::routes())
         .layer(DefaultBodyLimit::max(st.max_body))
         // A declared Content-Length over the limit: 413 before the body is read.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(st.max_body))

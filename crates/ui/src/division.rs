@@ -1,0 +1,1 @@
+//! The division board (issue 10, item 2): to be written.

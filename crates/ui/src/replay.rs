@@ -1,0 +1,1 @@
+//! The rule-change impact (issue 10, item 4): to be written.
