@@ -32,3 +32,13 @@ pub fn query_escape(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_escape_keeps_unreserved_and_encodes_the_rest() {
+        assert_eq!(super::query_escape("xpcc-revised_1.0~"), "xpcc-revised_1.0~");
+        assert_eq!(super::query_escape("a b&c=/d"), "a%20b%26c%3D%2Fd");
+        assert_eq!(super::query_escape("档"), "%E6%A1%A3");
+    }
+}

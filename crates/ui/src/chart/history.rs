@@ -84,3 +84,43 @@ pub fn chart(points: &[HistoryPoint], changes: &[GradeChange]) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::{ChinaDate, Points};
+
+    fn point(on: &str, grade: Option<Grade>) -> HistoryPoint {
+        HistoryPoint { on: ChinaDate::parse_plain(on).unwrap(), rules_id: "r".into(), grade, score: grade.map(|_| Points(900)) }
+    }
+
+    #[test]
+    fn one_mark_per_month_end_and_a_square_where_the_grade_changed() {
+        let points = [point("2025-01-31", Some(Grade::A)), point("2025-02-28", Some(Grade::A)), point("2025-03-31", Some(Grade::C)), point("2025-04-30", None)];
+        let change = |on: &str, from, to| GradeChange { on: ChinaDate::parse_plain(on).unwrap(), from, to, decisive: "A4".into(), verdicts: vec![], facts: vec!["+S1".into()] };
+        let changes = [change("2025-03-31", Some(Grade::A), Some(Grade::C)), change("2025-04-30", Some(Grade::C), None)];
+        let svg = chart(&points, &changes).into_string();
+        assert_eq!(svg.matches("class=\"point\"").count(), 2);
+        assert_eq!(svg.matches("class=\"point change\"").count(), 2);
+        for p in &points {
+            assert!(svg.contains(&format!("data-on=\"{}\"", p.on)));
+        }
+        assert!(svg.contains("变化原因：A4；事实 +S1"));
+        // A at the top row, out of scope at the bottom: y grows downwards.
+        let y = |on: &str| -> i64 {
+            let at = svg.find(&format!("data-on=\"{on}\"")).unwrap();
+            let head = &svg[..at];
+            let tag = &head[head.rfind('<').unwrap()..];
+            let attr = if tag.starts_with("<circle") { "cy=\"" } else { "y=\"" };
+            tag.split(attr).nth(1).unwrap().split('"').next().unwrap().parse().unwrap()
+        };
+        assert!(y("2025-01-31") < y("2025-03-31") && y("2025-03-31") < y("2025-04-30"));
+        assert_eq!(y("2025-01-31"), y("2025-02-28"));
+    }
+
+    #[test]
+    fn a_single_point_is_centred() {
+        let svg = chart(&[point("2025-01-31", Some(Grade::B))], &[]).into_string();
+        assert!(svg.contains(&format!("cx=\"{}\"", LEFT + (W - LEFT - RIGHT) / 2)));
+    }
+}
