@@ -21,13 +21,16 @@ run: build
 	$(BIN) --ledger $(LEDGER) grade-all --on $(ON) --division 08 --format csv --output $(OUT)/grades-$(ON).csv
 	@echo "CSV: $(OUT)/grades-$(ON).csv   ledger: $(LEDGER)"
 
-## The ledger as a service (README "The server"): the fixture ledger (imported first if
-## missing) served on loopback with the demo access file; prints the URL; Ctrl-C stops.
-SERVE_ADDR ?= 127.0.0.1:8080
-ACCESS     ?= fixtures/server/access.toml
+## The ledger as a service (README "The server", "The web pages"): the fixture division in its
+## own ledger (imported, and the 2025 annual run issued, when missing) served on loopback with the
+## demo access file; prints the URL (pages under /ui/); Ctrl-C stops.
+SERVE_ADDR   ?= 127.0.0.1:8080
+SERVE_LEDGER ?= target/serve/ledger
+ACCESS       ?= fixtures/server/access.toml
 serve: build
-	@test -e $(LEDGER) || (mkdir -p $(dir $(LEDGER)) && $(BIN) --ledger $(LEDGER) import $(FACTS))
-	$(BIN) --ledger $(LEDGER) serve --listen $(SERVE_ADDR) --access $(ACCESS)
+	@test -e $(SERVE_LEDGER) || (mkdir -p $(dir $(SERVE_LEDGER)) && $(BIN) --ledger $(SERVE_LEDGER) import $(FACTS) \
+	  && $(BIN) --ledger $(SERVE_LEDGER) issue --year 2025)
+	$(BIN) --ledger $(SERVE_LEDGER) serve --listen $(SERVE_ADDR) --access $(ACCESS)
 
 ## Every test: the purity lint, unit, scenarios, golden bytes, ledger, CLI, fixture checks.
 test: lint
@@ -50,7 +53,7 @@ fixtures:
 	$(CARGO) run --release --locked -p fixturegen -- --seed 8 --division 08 --enterprises 220 --out $(FACTS)
 
 clean:
-	rm -rf $(LEDGER) $(OUT)
+	rm -rf $(LEDGER) $(OUT) $(SERVE_LEDGER) $(SERVE_LEDGER).audit.jsonl $(SERVE_LEDGER).server
 
 ## Benchmarks (issue 7): credit-ledger vs a SQLite baseline vs the raw-file floor at 10^5 and
 ## 10^6 facts, side by side in one run; writes BENCHMARKS.md. BENCH_FLAGS: see `bench --help`.
