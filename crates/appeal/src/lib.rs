@@ -12,7 +12,7 @@ mod review;
 mod summary;
 mod whatif;
 
-pub use decisions::{Decision, Objection, Ruling};
+pub use decisions::{decisions, Decision, Objection, Ruling};
 pub use dossier::{dossier, Dossier, FactEntry, GradeChange, HistoryPoint, LicenceView};
 pub use issue::{issue, IssueOutcome};
 pub use review::{review, Cause, Reproduction, Review};

@@ -22,5 +22,7 @@ pub use commands::run;
 /// The question's parts as the commands resolve them, for other shells
 /// (the server's pages): the same parsing, defaults and messages.
 pub use commands::{book_at, check_range, enterprise, known_at, named_rule_set, parse_date, resolve_question, rule_set, Resolved};
+/// The division board's rows (issue 10): `grade-all --division` as reports.
+pub use commands::{grade_division, DivisionGrades};
 pub use ctx::{globals, Ctx, Files, Globals, Source};
 pub use error::{CliError, CliResult};

@@ -18,6 +18,7 @@ pub mod labels;
 pub mod layout;
 pub mod replay;
 pub mod review;
+pub mod table;
 
 pub use layout::{Question, Viewer};
 

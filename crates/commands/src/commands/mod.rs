@@ -3,6 +3,7 @@
 mod appeal;
 mod archive;
 mod audit_trail;
+mod board;
 mod grade;
 mod fresh;
 mod import;
@@ -18,6 +19,8 @@ use crate::error::{CliError, CliResult};
 use model::{ChinaDate, Seq, Timestamp};
 use rules::{RuleBook, RuleSet};
 use store::{Head, Ledger};
+
+pub use board::{grade_division, DivisionGrades};
 
 /// Runs one command in `ctx`: its output goes to `ctx.out` and `ctx.err`,
 /// byte for byte what the binary prints, and `ctx.known_at` is set to the

@@ -2,6 +2,7 @@
 //! `<svg role="img">` with a `<title>` and `<desc>` for screen readers, and
 //! its numbers also stand in a table or list on the same page.
 
+pub mod bars;
 pub mod history;
 
 use model::fact::Grade;
