@@ -57,3 +57,33 @@ pub fn as_of(action: &str, f: &AsOf, rule_ids: &[String], head: u64) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue10_any_field_error_alone_marks_the_form() {
+        assert!(!FieldErrors::default().any());
+        let e = || Some("错".to_string());
+        assert!(FieldErrors { on: e(), ..Default::default() }.any());
+        assert!(FieldErrors { known_at: e(), ..Default::default() }.any());
+        assert!(FieldErrors { rules: e(), ..Default::default() }.any());
+    }
+
+    #[test]
+    fn issue10_a_refused_field_keeps_its_typed_value_and_its_sentence_beside_it() {
+        let f = AsOf { on: "2025-13-01".into(), known_at: "12".into(), rules: "xpcc-trial".into(), errors: FieldErrors { on: Some("日期无效".into()), ..Default::default() } };
+        let html = as_of("/ui/x", &f, &["xpcc-revised".into(), "xpcc-trial".into()], 99).into_string();
+        assert!(html.contains(r#"action="/ui/x""#));
+        assert!(html.contains("请更正下列标出的字段"));
+        assert!(html.contains(r#"value="2025-13-01""#) && html.contains(r#"value="12""#));
+        assert!(html.contains(r#"aria-describedby="on-error" aria-invalid="true""#));
+        assert!(html.contains(r#"<span class="error" id="on-error">日期无效</span>"#));
+        assert!(!html.contains("k-error") && !html.contains("rules-error"));
+        assert!(html.contains(r#"<option value="xpcc-trial" selected>"#) && !html.contains(r#"<option value="xpcc-revised" selected>"#));
+        assert!(html.contains("最大 99"));
+        let clean = as_of("/ui/x", &AsOf::default(), &[], 1).into_string();
+        assert!(!clean.contains("role=\"alert\"") && !clean.contains("aria-invalid"));
+    }
+}
