@@ -218,7 +218,7 @@ fn issue10_review_rights_follow_the_api_and_an_unknown_ref_leaks_nothing() {
         assert!(page.contains("href=\"/ui/\""), "{page}");
     }
     // A ref that is no decision: 404, linking the enterprise's file.
-    let (status, page) = s.get(Some(CLERK_08), &format!("/ui/decisions/PEN-1-1"));
+    let (status, page) = s.get(Some(CLERK_08), "/ui/decisions/PEN-1-1");
     assert_eq!(status, 404, "{page}");
     assert!(page.contains(&format!("href=\"/ui/enterprises/{}\"", uscc(1))), "{page}");
 }
