@@ -15,7 +15,7 @@ mod whatif;
 pub use decisions::{decisions, Decision, Objection, Ruling};
 pub use dossier::{dossier, Dossier, FactEntry, GradeChange, HistoryPoint, LicenceView};
 pub use issue::{issue, IssueOutcome};
-pub use review::{review, Cause, Reproduction, Review};
+pub use review::{review, review_at, Cause, Reproduction, Review};
 pub use summary::summary;
 pub use whatif::{what_if, WhatIf};
 

@@ -79,11 +79,18 @@ pub struct Review {
 
 /// Reviews the decision `reference` names: a `grade_issued`, or an
 /// objection (filed or decided) to one. `book` holds the rule sets the
-/// reviewer trusts (shipped, plus any file given).
+/// reviewer trusts (shipped, plus any file given). "Now" is the ledger's head.
 pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Review, AppealError> {
-    let record = ledger
-        .record_by_ref(reference)?
-        .ok_or_else(|| AppealError::NotFound(format!("no fact with ref {reference:?} is in the ledger")))?;
+    review_at(ledger, book, reference, ledger.head()?.seq)
+}
+
+/// [`review`] with "now" the ledger position `now` (≤ the head): what
+/// changed since the decision is what was known at `now`, so a page that
+/// names its K gives the same review later. A ref recorded after `now` is
+/// not known yet.
+pub fn review_at(ledger: &Ledger, book: &RuleBook, reference: &str, now: Seq) -> Result<Review, AppealError> {
+    let unknown = || AppealError::NotFound(format!("no fact with ref {reference:?} is in the ledger"));
+    let record = ledger.record_by_ref(reference)?.filter(|r| r.seq <= now).ok_or_else(unknown)?;
     let decision_ref = match &record.fact.body {
         Body::GradeIssued(_) => reference.to_string(),
         Body::ObjectionFiled(o) => o.target.clone(),
@@ -99,8 +106,7 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
         }
     };
     let uscc = record.fact.enterprise;
-    let head = ledger.head()?.seq;
-    let records = ledger.enterprise_records(&uscc, head)?;
+    let records = ledger.enterprise_records(&uscc, now)?;
     let decision = decisions(&records)
         .into_iter()
         .find(|d| d.reference == decision_ref)
@@ -142,7 +148,7 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
         };
         let forward = match ledger.record(Seq(r.seq.0 + 1))? {
             Some(next) => next.prev_hash == r.hash,
-            None => r.seq == head,
+            None => r.seq == now,
         };
         if !r.hash_is_valid() || !back || !forward {
             causes.push(Cause::StoredBytes);
@@ -171,7 +177,7 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
     };
     let Some(rules) = rules else {
         let fallback = book.in_force(on).ok_or_else(|| AppealError::Rejected("no rule set is installed".into()))?;
-        let current = grading::grade(uscc.as_str(), &records, on, head, fallback);
+        let current = grading::grade(uscc.as_str(), &records, on, now, fallback);
         let notes = vec![format!("the current grade is graded under {}, the set in force on {on}, not the decision's {}", fallback.id, g.rules_id)];
         return Ok(Review {
             asked: reference.to_string(),
@@ -224,7 +230,7 @@ pub fn review(ledger: &Ledger, book: &RuleBook, reference: &str) -> Result<Revie
             )
         });
     }
-    let current = grading::grade(uscc.as_str(), &records, on, head, rules);
+    let current = grading::grade(uscc.as_str(), &records, on, now, rules);
     let changes = diff(&issued, &current);
     let notes = decision
         .objections

@@ -24,5 +24,8 @@ pub use commands::run;
 pub use commands::{book_at, check_range, enterprise, known_at, named_rule_set, parse_date, resolve_question, rule_set, Resolved};
 /// The division board's rows (issue 10): `grade-all --division` as reports.
 pub use commands::{grade_division, DivisionGrades};
+/// The rule-change impact page's data (issue 10): `replay` as data.
+pub use commands::{replay, Replay};
+pub use render_replay::{Question as ReplayQuestion, Replayed, Summary as ReplaySummary};
 pub use ctx::{globals, Ctx, Files, Globals, Source};
 pub use error::{CliError, CliResult};

@@ -21,6 +21,7 @@ use rules::{RuleBook, RuleSet};
 use store::{Head, Ledger};
 
 pub use board::{grade_division, DivisionGrades};
+pub use replay::{replay, Replay};
 
 /// Runs one command in `ctx`: its output goes to `ctx.out` and `ctx.err`,
 /// byte for byte what the binary prints, and `ctx.known_at` is set to the

@@ -29,52 +29,100 @@ pub fn run(ctx: &mut Ctx<'_>, a: ReplayArgs) -> CliResult {
     ctx.known_at = Some(upto);
     let mut out = Output::open(a.output.as_deref(), ctx.out)?;
     let head = render::Head { on, division: a.division.as_deref(), x: &x, y: &y };
-    let bar = super::walk::Progress::new("replaying", ctx.progress);
     match a.format {
         Format::Jsonl => return Err(CliError::Rejected("--format jsonl is for grade-all; replay answers as table, json or csv".into())),
         Format::Csv => out.write(&csv_line(render::CSV_HEADER)?)?,
         Format::Json => out.write(render::json_start(&head)?.as_bytes())?,
         Format::Table => {}
     }
-    let mut summary = Summary::default();
     let mut written = 0u64;
     let mut table_rows: Vec<Replayed> = Vec::new();
-    let result = super::walk::each_batch(&ledger, upto, |batch| {
-        let replayed: Vec<Option<Replayed>> = batch
-            .par_iter()
-            .map(|e| -> Result<_, store::StoreError> {
-                let records = ledger.decode_enterprise(e)?;
-                Ok(replay_one(e.uscc.as_str(), &records, on, a.division.as_deref(), &x, &y))
-            })
-            .collect::<Result<_, _>>()?;
-        for m in replayed.into_iter().flatten() {
-            summary.matrix.add(m.x.0, m.y.0);
-            let Some(change) = m.change else { continue };
-            *summary.moved.entry(change).or_default() += 1;
-            match a.format {
-                Format::Table if change != Move::Score => table_rows.push(m),
-                Format::Table | Format::Jsonl => {}
-                Format::Csv => out.write(&csv_line(render::csv_row(&m, &x, &y))?)?,
-                Format::Json => {
-                    out.write(render::json_mover(&m, written == 0)?.as_bytes())?;
-                    written += 1;
-                }
+    let result = walk(&ledger, on, a.division.as_deref(), &x, &y, ctx.progress, |m| {
+        match a.format {
+            Format::Table if m.change != Some(Move::Score) => table_rows.push(m),
+            Format::Table | Format::Jsonl => {}
+            Format::Csv => out.write(&csv_line(render::csv_row(&m, &x, &y))?)?,
+            Format::Json => {
+                out.write(render::json_mover(&m, written == 0)?.as_bytes())?;
+                written += 1;
             }
         }
-        bar.set(summary.matrix.total());
         Ok(())
     });
-    drop(bar);
-    if let Err(e) = result {
-        out.discard();
-        return Err(e);
-    }
+    let summary = match result {
+        Ok(s) => s,
+        Err(e) => {
+            out.discard();
+            return Err(e);
+        }
+    };
     match a.format {
         Format::Table => out.write(render::table(&head, &summary, &table_rows).as_bytes())?,
         Format::Json => out.write(render::json_end(&summary)?.as_bytes())?,
         Format::Csv | Format::Jsonl => {}
     }
     out.finish()
+}
+
+/// A replay's answer as data, for other shells (the rule-change impact
+/// page, issue 10): both questions, the counts and transition matrix, and
+/// every enterprise whose scope or grade moved (`change` scope or grade,
+/// in the walk's order, as the table lists them; score-only moves are
+/// counted in `summary.moved`).
+pub struct Replay {
+    pub on: ChinaDate,
+    pub division: Option<String>,
+    pub x: Question,
+    pub y: Question,
+    pub summary: Summary,
+    pub movers: Vec<Replayed>,
+}
+
+/// `replay --rules X --vs-rules Y --on V --known-at-seq K [--division D]`
+/// as data: the same walk, grades and clauses as the command's table.
+pub fn replay(ledger: &Ledger, x: RuleSet, y: RuleSet, on: ChinaDate, known_at: Seq, division: Option<&str>) -> CliResult<Replay> {
+    if let Some(d) = division {
+        model::fact::check_division(d).map_err(|e| CliError::Rejected(format!("--division: {}", e.message)))?;
+    }
+    let known_at = super::known_at(Some(known_at.0), None, ledger)?;
+    let side = |rules: RuleSet| Question { rules, on, known_at, how: "--known-at-seq".to_string() };
+    let (x, y) = (side(x), side(y));
+    let mut movers = Vec::new();
+    let summary = walk(ledger, on, division, &x, &y, false, |m| {
+        if m.change != Some(Move::Score) {
+            movers.push(m);
+        }
+        Ok(())
+    })?;
+    Ok(Replay { on, division: division.map(str::to_string), x, y, summary, movers })
+}
+
+/// Replays every enterprise known at the later K of X and Y in one walk of
+/// the ledger: each one counted is added to the summary, and each that
+/// moved (scope, grade or score) is handed to `moved`, batch by batch in
+/// the walk's order.
+fn walk(ledger: &Ledger, on: ChinaDate, division: Option<&str>, x: &Question, y: &Question, progress: bool, mut moved: impl FnMut(Replayed) -> CliResult) -> CliResult<Summary> {
+    let upto = x.known_at.max(y.known_at);
+    let mut summary = Summary::default();
+    let bar = super::walk::Progress::new("replaying", progress);
+    super::walk::each_batch(ledger, upto, |batch| {
+        let replayed: Vec<Option<Replayed>> = batch
+            .par_iter()
+            .map(|e| -> Result<_, store::StoreError> {
+                let records = ledger.decode_enterprise(e)?;
+                Ok(replay_one(e.uscc.as_str(), &records, on, division, x, y))
+            })
+            .collect::<Result<_, _>>()?;
+        for m in replayed.into_iter().flatten() {
+            summary.matrix.add(m.x.0, m.y.0);
+            let Some(change) = m.change else { continue };
+            *summary.moved.entry(change).or_default() += 1;
+            moved(m)?;
+        }
+        bar.set(summary.matrix.total());
+        Ok(())
+    })?;
+    Ok(summary)
 }
 
 /// One enterprise under X and Y: `None` when `--division` leaves it out on

@@ -3,6 +3,7 @@
 //! its numbers also stand in a table or list on the same page.
 
 pub mod bars;
+pub mod heatmap;
 pub mod history;
 
 use model::fact::Grade;
