@@ -8,8 +8,9 @@
 //!
 //! `make test-browser` runs them (they need chromium and chromedriver:
 //! $CHROMIUM and $CHROMEDRIVER override /usr/bin/chromium and the
-//! chromedriver on PATH). A new page gets its own test function that opens
-//! a [`Site`], signs in and checks, like the ones below.
+//! chromedriver on PATH). A new page (the review, the replay) gets its own
+//! test function: `browse(async |s| { s.sign_in(…); s.goto(…); checks;
+//! s.screenshot("review") })`, like the ones below.
 
 mod support;
 
@@ -225,7 +226,9 @@ impl Site {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let now = self.client.current_url().await.unwrap();
-            if now != before && self.js("return document.readyState").await == "complete" {
+            // Mid-navigation the script may find no document: not ready yet.
+            let ready = self.client.execute("return document.readyState", vec![]).await.is_ok_and(|r| r == "complete");
+            if now != before && ready {
                 return;
             }
             assert!(Instant::now() < deadline, "clicking {css} on {before} led nowhere");
@@ -353,7 +356,7 @@ fn issue10_browser_enterprise_file_shows_the_apis_answer() {
         let api = s.api_json(XPCC, &format!("/grade/{KNOWN}?on={TODAY}&known_at_seq={head}&format=json"));
         let grade = api["grade"].as_str().unwrap();
         assert_ne!(grade, "A", "the known enterprise is not an A");
-        assert_eq!(shown_grade(&s).await, (grade.to_string(), format!("{:.1}", api["score"].as_f64().unwrap())));
+        assert_eq!(shown_grade(s).await, (grade.to_string(), format!("{:.1}", api["score"].as_f64().unwrap())));
         assert_eq!(s.text("#current-grade .grade").await, grade, "the badge reads the grade");
         assert_eq!(s.text("section.question dl div:first-child dd").await, TODAY);
         assert!(s.text("section.question dl").await.contains(&format!("账本序号 {head}")));
@@ -409,13 +412,29 @@ fn issue10_browser_enterprise_file_shows_the_apis_answer() {
             assert!((w - 595.0).abs() <= 1.0 && (h - 842.0).abs() <= 1.0, "A4 is 595×842 pt, not {w}×{h}");
         }
         let out = shots().join("enterprise-a4.pdf");
-        std::fs::write(&out, &pdf).unwrap();
+        std::fs::write(&out, stable_dates(pdf)).unwrap();
         let status = Command::new("pdftoppm").args(["-png", "-r", "60", "-singlefile"]).arg(&out).arg(shots().join("enterprise-a4")).status().expect("pdftoppm (poppler-utils)");
         assert!(status.success());
         let png = std::fs::read(shots().join("enterprise-a4.png")).unwrap();
         let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
         assert!(size(16).abs_diff(496) <= 1 && size(20).abs_diff(702) <= 1, "A4 at 60 dpi: {}×{}", size(16), size(20));
     });
+}
+
+/// The PDF with its creation and modification times set to the tests'
+/// clock (same length, so the cross-reference offsets hold): a rerun
+/// writes the same bytes.
+fn stable_dates(mut pdf: Vec<u8>) -> Vec<u8> {
+    let fixed = b"20261120020000";
+    for key in [&b"/CreationDate (D:"[..], &b"/ModDate (D:"[..]] {
+        if let Some(at) = pdf.windows(key.len()).position(|w| w == key) {
+            let digits = at + key.len();
+            if pdf.len() >= digits + fixed.len() && pdf[digits..digits + fixed.len()].iter().all(u8::is_ascii_digit) {
+                pdf[digits..digits + fixed.len()].copy_from_slice(fixed);
+            }
+        }
+    }
+    pdf
 }
 
 /// The `[x0 y0 x1 y1]` of every `/MediaBox` of a PDF, as (width, height) in points.
@@ -439,13 +458,13 @@ fn issue10_browser_as_of_form_changes_the_answer_and_keeps_errors_beside_the_fie
         let file = format!("/ui/enterprises/{KNOWN}");
         s.goto(&file).await;
         let head = s.api_json(XPCC, "/head")["seq"].as_u64().unwrap();
-        let now = shown_grade(&s).await;
+        let now = shown_grade(s).await;
         // Another V typed into the form: the page answers for it, as the API does.
         let on = "2025-06-30";
         s.type_into("#on", on).await;
         s.click_to_next_page("form.as-of button[type=submit]").await;
         assert!(s.location().await.starts_with(&format!("{file}?on={on}&k=&rules=")), "{}", s.location().await);
-        let then = shown_grade(&s).await;
+        let then = shown_grade(s).await;
         let api = s.api_json(XPCC, &format!("/grade/{KNOWN}?on={on}&known_at_seq={head}&format=json"));
         assert_eq!(then, (api["grade"].as_str().unwrap().to_string(), format!("{:.1}", api["score"].as_f64().unwrap())));
         assert_eq!((now.0.as_str(), then.0.as_str()), ("C", "B"), "the grade on {TODAY} and on {on}");
@@ -462,7 +481,7 @@ fn issue10_browser_as_of_form_changes_the_answer_and_keeps_errors_beside_the_fie
         s.type_into("#k", &(last - 1).to_string()).await;
         s.click_to_next_page("form.as-of button[type=submit]").await;
         let api = s.api_json(XPCC, &format!("/grade/{KNOWN}?on={TODAY}&known_at_seq={}&format=json", last - 1));
-        assert_eq!(shown_grade(&s).await, (api["grade"].as_str().unwrap().to_string(), format!("{:.1}", api["score"].as_f64().unwrap())));
+        assert_eq!(shown_grade(s).await, (api["grade"].as_str().unwrap().to_string(), format!("{:.1}", api["score"].as_f64().unwrap())));
         assert!(s.text("section.question dl").await.contains(&format!("账本序号 {}", last - 1)));
         let unknown = &facts.iter().find(|f| f.1 == last).unwrap().0;
         assert!(s.client.find(Locator::Css(&format!("li.fact[data-ref='{unknown}']"))).await.is_err(), "{unknown}, recorded at seq {last}, is not known at K = {}", last - 1);
@@ -482,7 +501,7 @@ fn issue10_browser_as_of_form_changes_the_answer_and_keeps_errors_beside_the_fie
         let (input, err) = (s.find("#on").await.rectangle().await.unwrap(), error.rectangle().await.unwrap());
         assert!(err.1 >= input.1 + input.3 - 1.0 && err.1 - (input.1 + input.3) < 40.0 && (err.0 - input.0).abs() < 1.0, "shown right under the field: {input:?} {err:?}");
         assert!(s.find("p.error[role=alert]").await.is_displayed().await.unwrap());
-        assert_eq!(shown_grade(&s).await, now, "meanwhile the page answers for the defaults");
+        assert_eq!(shown_grade(s).await, now, "meanwhile the page answers for the defaults");
     });
 }
 
@@ -538,8 +557,8 @@ fn issue10_browser_division_board_counts_sorts_and_filters() {
         s.sign_in(CLERK_08).await;
         s.click_to_next_page("a[href='/ui/divisions/08']").await;
         assert_eq!(s.location().await, "/ui/divisions/08");
-        let rows = board_rows(&s).await;
-        let current = bars(&s, "current").await;
+        let rows = board_rows(s).await;
+        let current = bars(s, "current").await;
         assert_eq!(current.keys().map(String::as_str).collect::<Vec<_>>(), ["A", "B", "C", "D"]);
         assert_eq!(current.values().sum::<u64>() as usize, rows.len(), "the bars count the table's rows");
         for (g, n) in &current {
@@ -547,7 +566,7 @@ fn issue10_browser_division_board_counts_sorts_and_filters() {
         }
         assert_eq!(s.text("#current-total").await, rows.len().to_string());
         // The 2025 run was issued on the clock's day: its bars stand beside.
-        let issued = bars(&s, "issued").await;
+        let issued = bars(s, "issued").await;
         assert_eq!(s.attr("#last-run", "data-year").await.as_deref(), Some("2025"));
         assert_eq!(issued.values().sum::<u64>().to_string(), s.text("#issued-total").await);
         let api: Vec<Value> = serde_json::from_str(&s.api(CLERK_08, &format!("/grade-all?on={TODAY}&division=08&format=json")).1).unwrap();
@@ -560,11 +579,11 @@ fn issue10_browser_division_board_counts_sorts_and_filters() {
         let header = "#enterprises thead th:nth-child(4) a";
         assert_eq!(s.text(header).await, "信用得分");
         s.click_to_next_page(header).await;
-        let up = board_rows(&s).await;
+        let up = board_rows(s).await;
         assert_eq!(s.attr("#enterprises thead th:nth-child(4)", "aria-sort").await.as_deref(), Some("ascending"));
         assert!(up.windows(2).all(|w| (score(&w[0]), &w[0].0) < (score(&w[1]), &w[1].0)), "scores ascending, ties by USCC");
         s.click_to_next_page(header).await;
-        let down = board_rows(&s).await;
+        let down = board_rows(s).await;
         assert_eq!(s.attr("#enterprises thead th:nth-child(4)", "aria-sort").await.as_deref(), Some("descending"));
         assert!(down.windows(2).all(|w| score(&w[0]) >= score(&w[1])), "scores descending");
         assert_ne!(up, rows, "the order changed");
@@ -578,7 +597,7 @@ fn issue10_browser_division_board_counts_sorts_and_filters() {
         // Filtering: a grade, then a name fragment; the order is kept.
         s.find("#grade-filter").await.select_by_value("C").await.unwrap();
         s.click_to_next_page("form[aria-label='筛选企业'] button[type=submit]").await;
-        let c = board_rows(&s).await;
+        let c = board_rows(s).await;
         assert_eq!(c.len() as u64, current["C"]);
         assert!(!c.is_empty() && c.iter().all(|r| r.2 == "C"), "{c:?}");
         assert!(c.windows(2).all(|w| score(&w[0]) >= score(&w[1])), "still by score descending");
@@ -586,7 +605,7 @@ fn issue10_browser_division_board_counts_sorts_and_filters() {
         let word = "精细化工";
         s.type_into("#text-filter", word).await;
         s.click_to_next_page("form[aria-label='筛选企业'] button[type=submit]").await;
-        let named = board_rows(&s).await;
+        let named = board_rows(s).await;
         let want: Vec<_> = rows.iter().filter(|r| r.1.contains(word)).cloned().collect();
         assert!(!want.is_empty() && want.len() < rows.len());
         assert_eq!(named, want, "the rows whose name holds {word}");
@@ -626,7 +645,7 @@ fn issue10_browser_xlsx_download_holds_the_csv_rows() {
     browse(async |s| {
         s.sign_in(CLERK_08).await;
         s.goto("/ui/divisions/08?sort=score&dir=desc").await;
-        let shown = board_rows(&s).await;
+        let shown = board_rows(s).await;
         let (csv_link, xlsx_link) = (s.attr("#download-csv", "href").await.unwrap(), s.attr("#download-xlsx", "href").await.unwrap());
         let path = |link: &str| link.strip_prefix(&s.server.url).unwrap_or(link).to_string();
         let (st, _, csv) = s.fetch(&path(&csv_link)).await;
