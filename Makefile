@@ -7,7 +7,7 @@ OUT    ?= out
 ON     ?= 2025-12-31
 FACTS  := fixtures/division-08/facts.jsonl
 
-.PHONY: run test lint build fixtures bench bench-huge clean mutants soak serve load
+.PHONY: run test test-browser lint build fixtures bench bench-huge clean mutants soak serve load
 
 build:
 	$(CARGO) build --release --locked -p credit-ledger
@@ -35,6 +35,12 @@ serve: build
 ## Every test: the purity lint, unit, scenarios, golden bytes, ledger, CLI, fixture checks.
 test: lint
 	$(CARGO) test --workspace --locked
+
+## The pages in headless Chromium through WebDriver (crates/server/tests/browser.rs): needs
+## chromium and chromedriver (Debian: chromium chromium-driver fonts-wqy-microhei poppler-utils);
+## rewrites the screenshots under docs/screenshots.
+test-browser:
+	$(CARGO) test --locked -p server --test browser -- --ignored --test-threads=1
 
 ## The crash harness at length (docs/TESTING.md "Crash safety"): CRASH_KILLS SIGKILLs of a
 ## writing child (make test runs 50), then the counts; CRASH_SEED=N replays another schedule.

@@ -85,11 +85,17 @@ impl TestServer {
     /// A server on the ledger in `dir` (reopened after a stop).
     pub fn start_in(dir: tempfile::TempDir, max_body: usize) -> TestServer {
         let access = access::AccessList::parse("access.toml", access_toml().as_bytes()).unwrap();
+        TestServer::start_at(dir, max_body, access, now())
+    }
+
+    /// A server on the ledger in `dir` with another access file and clock
+    /// (the browser tests: the demo tokens, a "now" after the fixture's last fact).
+    pub fn start_at(dir: tempfile::TempDir, max_body: usize, access: access::AccessList, now: Timestamp) -> TestServer {
         let config = Config {
             ledger_dir: dir.path().join("ledger"),
             access,
             audit_path: dir.path().join("ledger.audit.jsonl"),
-            clock: Clock::Fixed(now()),
+            clock: Clock::Fixed(now),
             max_body,
             request_timeout: Duration::from_secs(60),
             store: store::StoreKind::Sled,
