@@ -669,3 +669,98 @@ fn issue10_browser_xlsx_download_holds_the_csv_rows() {
         }
     });
 }
+
+#[test]
+#[ignore = "needs chromium and chromedriver: make test-browser"]
+fn issue10_browser_review_page_reproduces_the_issued_grade_and_refuses_a_bad_what_if() {
+    browse(async |s| {
+        // From the enterprise file, its 2025 decision's link opens the review.
+        s.sign_in(XPCC).await;
+        s.goto(&format!("/ui/enterprises/{KNOWN}")).await;
+        let r = format!("GRADE-2025-{KNOWN}-1");
+        s.click_to_next_page(&format!("a[href='/ui/decisions/{r}']")).await;
+        assert_eq!(s.location().await, format!("/ui/decisions/{r}"));
+
+        // The issued grade and the grade known now: the API's review, at the same head.
+        let api = s.api_json(XPCC, &format!("/review/{r}?format=json"));
+        let issued = &api["decision"]["decision"];
+        assert_eq!(s.text("#issued-grade").await, issued["grade"].as_str().unwrap());
+        assert_eq!(s.text("#issued-score").await, format!("{:.1}", issued["score"].as_f64().unwrap()));
+        assert_eq!(s.text("#current-grade").await, api["current"]["grade"].as_str().unwrap());
+        assert_eq!(s.text("#current-score").await, format!("{:.1}", api["current"]["score"].as_f64().unwrap()));
+        // Nothing was recorded after the run: it reproduces and nothing changed.
+        assert_eq!(api["reproduction"]["matches"], true);
+        assert_eq!(s.attr("section#reproduction", "data-matches").await.as_deref(), Some("true"));
+        assert_eq!(s.attr("section#current", "data-changed").await.as_deref(), Some("false"));
+        assert!(s.text("#reproduction-verdict").await.starts_with("一致"));
+        s.screenshot("review").await;
+
+        // The what-if form: a line that is not a fact comes back beside the field, nothing written.
+        let head = s.api_json(XPCC, "/head")["seq"].as_u64().unwrap();
+        s.type_into("#facts", "{\"kind\":\"act_revoked\"}").await;
+        s.click_to_next_page("form[action$='/what-if'] button[type=submit]").await;
+        let error = s.text("#facts-error").await;
+        assert!(!error.is_empty(), "the refusal stands beside the field");
+        assert_eq!(s.attr("#facts", "aria-invalid").await.as_deref(), Some("true"));
+        assert_eq!(s.find("#facts").await.prop("value").await.unwrap().as_deref(), Some("{\"kind\":\"act_revoked\"}"), "the typed line is kept");
+        assert!(s.client.find(Locator::Css("#what-if-result")).await.is_err(), "no result for refused facts");
+        assert_eq!(s.api_json(XPCC, "/head")["seq"].as_u64().unwrap(), head, "a what-if writes nothing");
+    });
+}
+
+#[test]
+#[ignore = "needs chromium and chromedriver: make test-browser"]
+fn issue10_browser_replay_heat_map_holds_the_apis_matrix_and_movers() {
+    browse(async |s| {
+        s.sign_in(XPCC).await;
+        let on = "2025-12-31";
+        s.goto(&format!("/ui/replay?rules=xpcc-trial&vs=xpcc-revised&on={on}&division=08")).await;
+        let api = s.api_json(XPCC, &format!("/replay?rules=xpcc-trial&vs_rules=xpcc-revised&on={on}&division=08&format=json"));
+        let key = |l: &str| if l == "not in scope" { "out".to_string() } else { l.to_string() };
+
+        // Every cell of the heat map is the API's count; together they are every enterprise replayed.
+        let cells = s.js("return [...document.querySelectorAll('rect.cell')].map(c => [c.dataset.from, c.dataset.to, +c.dataset.count])").await;
+        let cells: Vec<(String, String, u64)> =
+            cells.as_array().unwrap().iter().map(|c| (c[0].as_str().unwrap().to_string(), c[1].as_str().unwrap().to_string(), c[2].as_u64().unwrap())).collect();
+        assert_eq!(cells.len(), 25, "A–D and out of scope, both ways");
+        for (from, row) in api["matrix"].as_object().unwrap() {
+            for (to, n) in row.as_object().unwrap() {
+                let want = (key(from), key(to), n.as_u64().unwrap());
+                assert!(cells.contains(&want), "cell {want:?} in {cells:?}");
+            }
+        }
+        let total: u64 = cells.iter().map(|c| c.2).sum();
+        assert_eq!(total, api["enterprises"].as_u64().unwrap());
+        assert_eq!(s.text("#graded-total").await, total.to_string());
+        assert!(total > 100, "the fixture division: {total}");
+
+        // The movers: the API's scope and grade moves (score-only moves are counted, not listed).
+        let shown = s.js("return [...document.querySelectorAll('table#movers tbody tr')].map(r => [r.dataset.uscc, r.dataset.from, r.dataset.to])").await;
+        let mut shown: Vec<(String, String, String)> =
+            shown.as_array().unwrap().iter().map(|m| (m[0].as_str().unwrap().to_string(), m[1].as_str().unwrap().to_string(), m[2].as_str().unwrap().to_string())).collect();
+        let mut want: Vec<(String, String, String)> = api["movers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["change"] != "score")
+            .map(|m| {
+                let g = |side: &str| m[side]["grade"].as_str().map_or("out".to_string(), str::to_string);
+                (m["enterprise"].as_str().unwrap().to_string(), g("x"), g("y"))
+            })
+            .collect();
+        shown.sort();
+        want.sort();
+        assert!(!want.is_empty(), "trial → revised moves someone in division 08");
+        assert_eq!(shown, want);
+        s.screenshot("replay").await;
+
+        // A rule-set id that does not exist: the known ids, each a link.
+        s.goto(&format!("/ui/replay?rules=xpcc-nope&vs=xpcc-revised&on={on}")).await;
+        assert_eq!(s.status().await, 404);
+        let known = s.js("return [...document.querySelectorAll('main a')].map(a => a.textContent)").await;
+        let known: Vec<String> = known.as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect();
+        for id in ["xpcc-revised", "xpcc-trial"] {
+            assert!(known.iter().any(|a| a.contains(id)), "{id} offered: {known:?}");
+        }
+    });
+}
