@@ -215,3 +215,13 @@ pub fn xlsx(sheet_name: &str, rows: &[Row]) -> Result<Vec<u8>, ExportError> {
 fn width(s: &str) -> usize {
     s.chars().map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 }).sum()
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn issue10_wide_characters_count_two_cells_and_errors_name_the_table() {
+        assert_eq!(super::width("ab"), 2);
+        assert_eq!(super::width("甲厂, A"), 7);
+        assert_eq!(super::ExportError("disk".into()).to_string(), "cannot write the table: disk");
+    }
+}
