@@ -123,4 +123,33 @@ mod tests {
         assert!(svg.contains("data-from=\"out\" data-to=\"A\" data-count=\"23\""));
         assert!(svg.contains("<title>xpcc-trial 下 B 级 → xpcc-revised 下 不在分类范围：16 家</title>"));
     }
+
+    #[test]
+    fn issue10_heat_map_shades_and_contrast_are_the_wcag_formulas() {
+        assert_eq!((shade(0, 10).as_str(), shade(10, 10).as_str()), ("#f7fbff", "#08306b"), "the scale's ends");
+        assert_eq!(shade(1, 2), "#6881a6", "t = 0.2 + 0.8 × 1/2 = 0.6 of the way to the darkest");
+        assert_eq!(luminance("#ffffff"), 1.0);
+        assert_eq!(luminance("#000000"), 0.0);
+        assert!((luminance("#808080") - 0.2158605).abs() < 1e-6);
+        assert!((luminance("#ff0000") - 0.2126).abs() < 1e-9 && (luminance("#0000ff") - 0.0722).abs() < 1e-9);
+        assert!((contrast("#ffffff", "#000000") - 21.0).abs() < 1e-9);
+        assert!((contrast("#808080", "#ffffff") - 3.949).abs() < 1e-3);
+    }
+
+    #[test]
+    fn issue10_heat_map_cells_tile_a_five_by_five_grid_inside_the_picture() {
+        let svg = chart(&[[1u64; 5]; 5], "x", "y").into_string();
+        let num = |tag: &str, name: &str| -> usize {
+            let at = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            tag[at..at + tag[at..].find('"').unwrap()].parse().unwrap()
+        };
+        let view: Vec<usize> = svg.split("viewBox=\"").nth(1).unwrap().split('"').next().unwrap().split(' ').map(|v| v.parse().unwrap()).collect();
+        let cells: Vec<(usize, usize, usize, usize)> =
+            svg.split("<rect class=\"cell\"").skip(1).map(|t| (num(t, "x"), num(t, "y"), num(t, "width"), num(t, "height"))).collect();
+        for (k, (x, y, w, h)) in cells.iter().enumerate() {
+            assert_eq!((*x, *y, *w, *h), (LEFT + (k % 5) * CELL, TOP + (k / 5) * H_CELL, CELL, H_CELL), "cell {k}");
+        }
+        let (right, bottom) = (cells.iter().map(|c| c.0 + c.2).max().unwrap(), cells.iter().map(|c| c.1 + c.3).max().unwrap());
+        assert_eq!(view, [0, 0, right + 16, bottom + 16], "a 16 px margin right of and below the grid");
+    }
 }
