@@ -55,18 +55,8 @@ fn shots() -> PathBuf {
 
 /// One command on the ledger in `dir`, as the CLI runs it, at the tests' clock.
 fn command(dir: &Path, c: commands::args::Command) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut ctx = commands::Ctx {
-        ledger: commands::Source::Dir(dir.join("ledger")),
-        now: now(),
-        store: store::StoreKind::Sled,
-        out: &mut out,
-        err: &mut err,
-        progress: false,
-        files: commands::Files::Disk,
-        known_at: None,
-    };
-    commands::run(c, &mut ctx).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&err)));
+    let (r, _, err) = support::run_command(dir, now(), c);
+    r.unwrap_or_else(|e| panic!("{e}: {err}"));
 }
 
 /// The ledger of `make serve`: the fixture division imported and the 2025 run issued.

@@ -185,19 +185,8 @@ fn issue10_board_rights_and_bad_input() {
 
 /// Issues the 2025 run on the stopped server's ledger, as `credit-ledger issue --year 2025`.
 fn issue_2025(dir: &std::path::Path, supersede: bool) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut ctx = commands::Ctx {
-        ledger: commands::Source::Dir(dir.join("ledger")),
-        now: now(),
-        store: store::StoreKind::Sled,
-        out: &mut out,
-        err: &mut err,
-        progress: false,
-        files: commands::Files::Disk,
-        known_at: None,
-    };
     let a = commands::args::IssueArgs { year: 2025, supersede, rules: None, format: commands::args::ReportFormat::Table };
-    commands::run(commands::args::Command::Issue(a), &mut ctx).unwrap();
+    run_command(dir, now(), commands::args::Command::Issue(a)).0.unwrap();
 }
 
 #[test]

@@ -18,19 +18,9 @@ fn issued(rules: Option<&str>) -> TestServer {
     assert_eq!(s.post(Some(CLERK_09), "/import", &registered(3, "09")).0, 200);
     // The annual run is the jurisdiction's ledger-wide write: issued offline, then served again.
     let dir = s.stop();
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut ctx = commands::Ctx {
-        ledger: commands::Source::Dir(dir.path().join("ledger")),
-        now: now(),
-        store: store::StoreKind::Sled,
-        out: &mut out,
-        err: &mut err,
-        progress: false,
-        files: commands::Files::Disk,
-        known_at: None,
-    };
     let a = commands::args::IssueArgs { year: 2025, supersede: false, rules: rules.map(str::to_string), format: commands::args::ReportFormat::Table };
-    commands::run(commands::args::Command::Issue(a), &mut ctx).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&err)));
+    let (r, _, err) = run_command(dir.path(), now(), commands::args::Command::Issue(a));
+    r.unwrap_or_else(|e| panic!("{e}: {err}"));
     TestServer::start_in(dir, server::DEFAULT_MAX_BODY)
 }
 

@@ -17,19 +17,8 @@ fn seeded() -> TestServer {
 
 /// What the CLI's command prints on the stopped server's directory.
 fn cli(dir: &std::path::Path, command: commands::args::Command) -> (Result<(), commands::CliError>, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut ctx = commands::Ctx {
-        ledger: commands::Source::Dir(dir.join("ledger")),
-        now: now(),
-        store: store::StoreKind::Sled,
-        out: &mut out,
-        err: &mut err,
-        progress: false,
-        files: commands::Files::Disk,
-        known_at: None,
-    };
-    let r = commands::run(command, &mut ctx);
-    (r, String::from_utf8(out).unwrap())
+    let (r, out, _) = run_command(dir, now(), command);
+    (r, out)
 }
 
 #[test]

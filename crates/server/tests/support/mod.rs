@@ -65,6 +65,24 @@ pub fn now() -> Timestamp {
     Timestamp::parse("2026-01-05T10:00:00+08:00").unwrap()
 }
 
+/// One command of the CLI on the (stopped) server directory `dir`, at
+/// `now`, as `credit-ledger` runs it: (outcome, stdout, stderr).
+pub fn run_command(dir: &std::path::Path, now: Timestamp, command: commands::args::Command) -> (Result<(), commands::CliError>, String, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut ctx = commands::Ctx {
+        ledger: commands::Source::Dir(dir.join("ledger")),
+        now,
+        store: store::StoreKind::Sled,
+        out: &mut out,
+        err: &mut err,
+        progress: false,
+        files: commands::Files::Disk,
+        known_at: None,
+    };
+    let r = commands::run(command, &mut ctx);
+    (r, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+}
+
 pub struct TestServer {
     pub url: String,
     pub dir: tempfile::TempDir,
