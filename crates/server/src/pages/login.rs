@@ -16,10 +16,12 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Only a page of ours: never an open redirect.
+/// Only a page of ours: never an open redirect, and only printable ASCII
+/// (the `Location` header takes nothing else; control characters would
+/// make the answer fail).
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with("/ui/") && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n) if n.starts_with("/ui/") && !n.starts_with("//") && !n.contains('\\') && n.bytes().all(|b| b.is_ascii_graphic()) => n,
         _ => "/ui/",
     }
 }
@@ -96,4 +98,18 @@ pub async fn home(Extension(who): Extension<Principal>) -> Response {
     };
     let divisions: Vec<String> = own_division(&who).map(|d| vec![d.to_string()]).unwrap_or_default();
     html(StatusCode::OK, ui::errors::home(&viewer(&who), &divisions, enterprise.as_deref()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn issue10_next_is_one_of_our_pages_in_printable_ascii_or_home() {
+        assert_eq!(safe_next(Some("/ui/enterprises/X?on=2025-12-31&q=%E9%92%A2")), "/ui/enterprises/X?on=2025-12-31&q=%E9%92%A2");
+        for bad in ["https://evil.example/", "//evil.example/ui/", "/ui/\\evil", "/ui/\r\nX-Evil: 1", "/ui/\u{7f}", "/ui/\0", "/ui/档", "/api/x"] {
+            assert_eq!(safe_next(Some(bad)), "/ui/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/ui/");
+    }
 }
