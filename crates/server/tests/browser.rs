@@ -728,18 +728,8 @@ fn issue10_browser_replay_heat_map_holds_the_apis_matrix_and_movers() {
         let shown = s.js("return [...document.querySelectorAll('table#movers tbody tr')].map(r => [r.dataset.uscc, r.dataset.from, r.dataset.to])").await;
         let mut shown: Vec<(String, String, String)> =
             shown.as_array().unwrap().iter().map(|m| (m[0].as_str().unwrap().to_string(), m[1].as_str().unwrap().to_string(), m[2].as_str().unwrap().to_string())).collect();
-        let mut want: Vec<(String, String, String)> = api["movers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|m| m["change"] != "score")
-            .map(|m| {
-                let g = |side: &str| m[side]["grade"].as_str().map_or("out".to_string(), str::to_string);
-                (m["enterprise"].as_str().unwrap().to_string(), g("x"), g("y"))
-            })
-            .collect();
+        let want = support::replay_moves(&api);
         shown.sort();
-        want.sort();
         assert!(!want.is_empty(), "trial → revised moves someone in division 08");
         assert_eq!(shown, want);
         s.screenshot("replay").await;

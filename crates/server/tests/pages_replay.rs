@@ -92,19 +92,9 @@ fn issue10_replay_matrix_and_movers_are_the_clis() {
     assert_eq!(between(&page, "<strong id=\"graded-total\">", "<"), Some("7"));
     assert!(got.iter().any(|c| c.0 == "out" && c.1 != "out" && c.2 > 0), "the revised set brings licence holders into scope: {got:?}");
     // The movers: the CLI's scope and grade moves, with their clauses.
-    let mut want_movers: Vec<(String, String, String)> = want["movers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["change"] != "score")
-        .map(|m| {
-            let g = |side: &str| m[side]["grade"].as_str().map_or("out".to_string(), str::to_string);
-            (m["enterprise"].as_str().unwrap().to_string(), g("x"), g("y"))
-        })
-        .collect();
+    let want_movers = replay_moves(&want);
     let mut shown = movers(&page);
     shown.sort();
-    want_movers.sort();
     assert_eq!(shown, want_movers);
     assert_eq!(shown.len(), 6, "the six licence holders enter scope: {shown:?}");
     let first = &want["movers"][0];

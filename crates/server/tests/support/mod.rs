@@ -83,6 +83,24 @@ pub fn run_command(dir: &std::path::Path, now: Timestamp, command: commands::arg
     (r, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
 }
 
+/// The scope and grade moves of a `GET /replay?format=json` answer, as
+/// the replay page lists them (score-only moves are counted, not listed):
+/// (USCC, grade under X, grade under Y; `out` when out of scope), sorted.
+pub fn replay_moves(api: &serde_json::Value) -> Vec<(String, String, String)> {
+    let mut moves: Vec<(String, String, String)> = api["movers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["change"] != "score")
+        .map(|m| {
+            let g = |side: &str| m[side]["grade"].as_str().map_or("out".to_string(), str::to_string);
+            (m["enterprise"].as_str().unwrap().to_string(), g("x"), g("y"))
+        })
+        .collect();
+    moves.sort();
+    moves
+}
+
 pub struct TestServer {
     pub url: String,
     pub dir: tempfile::TempDir,
