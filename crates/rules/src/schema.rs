@@ -363,14 +363,28 @@ fn dimensions(r: &mut Table<'_>) -> Option<Vec<Dimension>> {
     })
 }
 
-/// `[supervision]`: per grade A–D, a sampling ratio (%) and inspections per year (Art. 16–19).
+/// `[supervision]`: per grade A–D, a sampling ratio (%) and minimum on-site
+/// inspections per year (Art. 16–19), neither falling from A to D.
 fn supervision(s: &mut Table<'_>) -> Option<BTreeMap<String, (u32, u32)>> {
     let per_grade = |t: &mut Table<'_>, max: i64| -> Option<Vec<u32>> {
         let v: Vec<Option<i64>> = ["A", "B", "C", "D"].iter().map(|g| t.int(g, 0..=max)).collect();
         v.into_iter().map(|x| x.and_then(|x| u32::try_from(x).ok())).collect()
     };
-    let ratio = s.table("sampling_ratio_percent", |t| per_grade(t, 100));
-    let count = s.table("inspections_per_year", |t| per_grade(t, 366));
+    // A worse grade is never supervised less (Art. 16–19: A lowered, B
+    // normal, C key monitoring, D greatly raised): the plan relies on it
+    // to call a move stricter or looser.
+    let rising = |t: &Table<'_>, v: &[u32], what: &str| -> bool {
+        let g = ["A", "B", "C", "D"];
+        match (1..4).find(|&i| v[i] < v[i - 1]) {
+            Some(i) => {
+                t.problem(g[i], format!("{what} of grade {} ({}) is below grade {}'s ({}): a worse grade is never supervised less", g[i], v[i], g[i - 1], v[i - 1]));
+                false
+            }
+            None => true,
+        }
+    };
+    let ratio = s.table("sampling_ratio_percent", |t| per_grade(t, 100).filter(|v| rising(t, v, "the sampling ratio")));
+    let count = s.table("inspections_per_year", |t| per_grade(t, 366).filter(|v| rising(t, v, "the inspections per year")));
     let (ratio, count) = (ratio?, count?);
     Some(["A", "B", "C", "D"].iter().enumerate().map(|(i, g)| (g.to_string(), (ratio[i], count[i]))).collect())
 }

@@ -172,6 +172,14 @@ fn issue8_check_deduction_rule_in_two_dimensions() {
     only(&t, "dimensions[1].points.sampling_failed", "sampling_failed = 1.0", "already in dimension \"sampling\"");
 }
 
+/// Art. 16–19: a worse grade is never supervised less.
+#[test]
+fn issue11_check_supervision_never_falls_from_a_to_d() {
+    only(&edited("C = 50, D = 100 }", "C = 50, D = 40 }"), "supervision.sampling_ratio_percent.D", "D = 40", "below grade C's (50)");
+    only(&edited("B = 2, C = 2", "B = 2, C = 1"), "supervision.inspections_per_year.C", "C = 1", "below grade B's (2)");
+    RuleSet::check(edited("C = 50, D = 100 }", "C = 50, D = 50 }").as_bytes()).expect("equal is allowed");
+}
+
 #[test]
 fn issue8_check_missing_required_keys() {
     only(&edited("title = \"test\"\n", ""), "title", "id = \"t\"", "is missing");
