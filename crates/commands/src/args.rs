@@ -65,6 +65,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Show the server's audit trail, checking its hash chain (exit 1 when broken).
     Audit(AuditArgs),
+    /// The supervision plan of a division for a year (Art. 15–19): draw and issue it, show it, update it for grade changes, or `plan verify REF`.
+    Plan(PlanArgs),
 }
 
 /// Output of grade-all: a table, a JSON list of reports, CSV, or JSON
@@ -389,4 +391,70 @@ pub struct RestoreArgs {
     /// The archive to restore from (a file: it is read twice, to verify it whole before appending).
     #[arg(value_name = "FILE")]
     pub file: String,
+}
+
+/// Output of `plan`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Table,
+    Json,
+    Csv,
+    /// A workbook (needs --output).
+    Xlsx,
+}
+
+/// `plan --year Y --division D`: with `--salt` (and `--authority`) the
+/// plan is drawn from the grades in force (the decisions of the evaluation
+/// of Y − 1 known at K) and issued as a `plan_issued` record; without, the
+/// issued plan is recomputed and shown; with `--as-of DATE`, its changes
+/// for grades that moved since (README "The supervision plan").
+#[derive(Args, Debug, Clone)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct PlanArgs {
+    #[command(subcommand)]
+    pub command: Option<PlanCommand>,
+    /// The plan year Y.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// The division (jurisdiction code, e.g. 08).
+    #[arg(long, value_name = "D")]
+    pub division: Option<String>,
+    /// The public salt announced before the draw: draws and issues the plan.
+    #[arg(long, value_name = "TEXT")]
+    pub salt: Option<String>,
+    /// USCC of the issuing authority (the market-regulation bureau); needed with --salt.
+    #[arg(long, value_name = "USCC")]
+    pub authority: Option<String>,
+    /// Inspector list (TOML: [[inspector]] id, name, conflicts): two are drawn per inspection.
+    #[arg(long, value_name = "FILE")]
+    pub inspectors: Option<String>,
+    /// Knowledge cut K of the draw (with --salt) or of the grades (with --as-of) [default: the head].
+    #[arg(long, value_name = "K")]
+    pub known_at_seq: Option<u64>,
+    /// Rule set whose [supervision] table sets the regimes [default: in force on 1 January of Y].
+    #[arg(long, value_name = "ID|FILE")]
+    pub rules: Option<String>,
+    /// Update the issued plan for the grades as of DATE (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: PlanFormat,
+    /// Write to FILE (whole or not at all) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum PlanCommand {
+    /// Recompute an issued plan from the public inputs in its record and say whether it matches (exit 1 when not).
+    Verify(PlanVerifyArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PlanVerifyArgs {
+    /// Ref of the plan_issued record (PLAN-<year>-<division>).
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
 }

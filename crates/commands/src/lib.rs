@@ -15,6 +15,7 @@ mod ctx;
 pub mod error;
 mod render;
 mod render_appeal;
+mod render_plan;
 mod render_replay;
 mod render_rules;
 

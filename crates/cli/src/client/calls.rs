@@ -121,6 +121,7 @@ pub fn call(command: Command) -> CliResult<Plan> {
             Call::get("/audit".into(), q)
         }
         Command::Serve(_) => return Err(local_only("serve", "it is the server")),
+        Command::Plan(_) => return Err(local_only("plan", "the server has no plan endpoint yet: run it on the ledger directory, with the server stopped")),
     };
     Ok(Plan::Send(call))
 }

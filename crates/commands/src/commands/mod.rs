@@ -8,6 +8,7 @@ mod grade;
 mod fresh;
 mod import;
 mod migrate;
+pub(crate) mod plan;
 mod rule_sets;
 mod rules_adopt;
 mod replay;
@@ -55,6 +56,7 @@ pub fn run(command: Command, ctx: &mut Ctx<'_>) -> CliResult {
         Command::Rules(a) => rule_sets::run(ctx, a),
         Command::Migrate(a) => migrate::run(ctx, a),
         Command::Audit(a) => audit_trail::run(ctx, a),
+        Command::Plan(a) => plan::run(ctx, a),
         // The binary runs the server itself (it needs the `server` crate).
         Command::Serve(_) => Err(CliError::Failed("serve runs only in the credit-ledger binary".into())),
     }

@@ -1,0 +1,308 @@
+//! `plan`: the differentiated supervision plan of a division for a year
+//! (issue 11, Art. 15–19), drawn by the pure `supervision` crate from the
+//! grades in force, issued as a `plan_issued` record, re-checked by
+//! `plan verify`, brought up to date by `plan --as-of`.
+
+use super::grade::Output;
+use super::{book_at, known_at, parse_date, rule_set, walk};
+use crate::args::{PlanArgs, PlanFormat, PlanVerifyArgs, ReportFormat};
+use crate::ctx::Ctx;
+use crate::error::{CliError, CliResult};
+use crate::render_plan as render;
+use model::fact::{Body, Grade, PlanIssued, Source};
+use model::{ChinaDate, Fact, Record, Seq, Uscc};
+use rayon::prelude::*;
+use rules::{RuleBook, RuleSet};
+use std::collections::HashSet;
+use store::Ledger;
+use supervision::{Current, Graded, Inputs, Inspectors, Plan};
+
+/// An issued plan, recomputed from its record.
+pub struct Issued {
+    pub reference: String,
+    pub seq: Seq,
+    pub record: PlanIssued,
+    pub plan: Plan,
+    pub inspectors: Option<Inspectors>,
+}
+
+pub fn run(ctx: &mut Ctx<'_>, a: PlanArgs) -> CliResult {
+    if let Some(crate::args::PlanCommand::Verify(v)) = a.command {
+        return verify(ctx, v);
+    }
+    let year = a.year.ok_or_else(|| CliError::Rejected("plan needs --year Y and --division D (or `plan verify REF`)".into()))?;
+    let division = a.division.clone().ok_or_else(|| CliError::Rejected("plan needs --division D".into()))?;
+    model::fact::check_division(&division).map_err(|e| CliError::Rejected(format!("--division: {}", e.message)))?;
+    if ChinaDate::from_ymd(year, 1, 1).is_none() || ChinaDate::from_ymd(year - 1, 12, 31).is_none() {
+        return Err(CliError::Rejected(format!("--year {year} is outside the supported years {}–{}", model::date::FIRST_YEAR + 1, model::date::LAST_YEAR)));
+    }
+    if a.format == PlanFormat::Xlsx && a.output.is_none() {
+        return Err(CliError::Rejected("--format xlsx writes a workbook: give --output FILE".into()));
+    }
+    let ledger = ctx.existing()?;
+    let head = ledger.head()?.seq;
+    let existing = find(&ledger, head, year, &division)?;
+    if let Some(as_of) = &a.as_of {
+        let Some(rec) = existing else { return Err(not_issued(year, &division)) };
+        let as_of = parse_date("--as-of", as_of)?;
+        if as_of.year() > year {
+            return Err(CliError::Rejected(format!("--as-of {as_of} is after the plan's year {year}: nothing of it is still open")));
+        }
+        let k = known_at(a.known_at_seq, None, &ledger)?;
+        let issued = recompute(&ledger, &rec, head)?;
+        let update = updated(&ledger, &issued, as_of, k)?;
+        ctx.known_at = Some(k);
+        let text = match a.format {
+            PlanFormat::Json => render::json(&serde_json::json!({ "ref": issued.reference, "seq": issued.seq.0, "known_at_seq": k.0, "update": update }))?,
+            PlanFormat::Table => render::update_table(&issued, &update, k),
+            _ => return Err(CliError::Rejected("plan --as-of writes a table or json".into())),
+        };
+        return ctx.print(&text);
+    }
+    let issued = match (existing, &a.salt) {
+        (Some(rec), None) => recompute(&ledger, &rec, head)?,
+        (Some(rec), Some(_)) => {
+            return Err(CliError::Rejected(format!(
+                "the {year} plan of division {division} was issued as {} at seq {}; `credit-ledger plan verify {}` re-checks it",
+                rec.fact.reference, rec.seq, rec.fact.reference
+            )))
+        }
+        (None, None) => {
+            return Err(CliError::Rejected(format!(
+                "no {year} plan of division {division} is issued yet: give --salt (the public salt announced before the draw) and --authority USCC to draw and issue it"
+            )))
+        }
+        (None, Some(salt)) => issue(ctx, &ledger, &a, year, &division, salt)?,
+    };
+    ctx.known_at = Some(Seq(issued.record.known_at_seq));
+    let mut out = Output::open(a.output.as_deref(), ctx.out)?;
+    let bytes = match a.format {
+        PlanFormat::Table => render::table(&issued).into_bytes(),
+        PlanFormat::Json => render::json(&render::plan_json(&issued)?)?.into_bytes(),
+        PlanFormat::Csv => render::csv(&issued)?,
+        PlanFormat::Xlsx => render::xlsx(&issued)?,
+    };
+    match out.write(&bytes) {
+        Ok(()) => out.finish(),
+        Err(e) => {
+            out.discard();
+            Err(e)
+        }
+    }
+}
+
+fn not_issued(year: i32, division: &str) -> CliError {
+    CliError::Rejected(format!("no {year} plan of division {division} is issued yet: issue it first with `credit-ledger plan --year {year} --division {division} --salt SALT --authority USCC`"))
+}
+
+/// The plan record of (year, division) known at `upto`, if any.
+fn find(ledger: &Ledger, upto: Seq, year: i32, division: &str) -> CliResult<Option<Record>> {
+    Ok(ledger.plans(upto)?.into_iter().find(|r| matches!(&r.fact.body, Body::PlanIssued(p) if p.year == year && p.division == division)))
+}
+
+/// Draws the plan at K and appends its `plan_issued` record.
+fn issue(ctx: &Ctx<'_>, ledger: &Ledger, a: &PlanArgs, year: i32, division: &str, salt: &str) -> CliResult<Issued> {
+    let authority = a.authority.as_deref().ok_or_else(|| CliError::Rejected("issuing a plan needs --authority USCC (the issuing market-regulation bureau)".into()))?;
+    let authority = Uscc::parse(authority).map_err(|e| CliError::Rejected(format!("--authority {authority:?} is not a unified social credit code: {e}")))?;
+    if salt.trim().is_empty() {
+        return Err(CliError::Rejected("--salt must not be empty: announce a salt before the draw".into()));
+    }
+    let inspectors_text = match &a.inspectors {
+        Some(f) => {
+            let bytes = ctx.files.read(f).map_err(|e| CliError::Rejected(format!("cannot read {f}: {e}")))?;
+            Some(String::from_utf8(bytes).map_err(|_| CliError::Rejected(format!("{f}: not UTF-8 text")))?)
+        }
+        None => None,
+    };
+    let inspectors = match (&a.inspectors, &inspectors_text) {
+        (Some(f), Some(t)) => Some(Inspectors::parse(f, t).map_err(|e| CliError::Rejected(e.to_string()))?),
+        _ => None,
+    };
+    let k = known_at(a.known_at_seq, None, ledger)?;
+    let book = book_at(ledger, k)?;
+    let year_start = ChinaDate::from_ymd(year, 1, 1).ok_or_else(|| CliError::Rejected(format!("--year {year} is outside the calendar")))?;
+    let rules = rule_set(a.rules.as_deref(), year_start, &book, &ctx.files)?;
+    let head_hash = hash_at(ledger, k)?;
+    let enterprises = in_force(ledger, k, year, division, &rules)?;
+    let plan = supervision::draw_plan(Inputs { year, division, known_at_seq: k.0, head_hash: &head_hash, salt, rules: &rules, enterprises, inspectors: inspectors.as_ref() })
+        .map_err(|e| CliError::Rejected(e.to_string()))?;
+    let plan_sha256 = plan.sha256().map_err(|e| CliError::Failed(e.to_string()))?;
+    let record = PlanIssued {
+        year,
+        division: division.to_string(),
+        known_at_seq: k.0,
+        head_hash,
+        salt: salt.to_string(),
+        rules_id: rules.id.clone(),
+        rules_sha256: rules.sha256.clone(),
+        inspectors: inspectors_text,
+        draw_version: supervision::DRAW_VERSION,
+        engine_version: format!("credit-ledger {}", env!("CARGO_PKG_VERSION")),
+        plan_sha256,
+    };
+    let reference = format!("PLAN-{year}-{division}");
+    let body = Body::PlanIssued(record.clone());
+    body.validate().map_err(|e| CliError::Failed(format!("the plan record is invalid: {}: {}", e.field, e.message)))?;
+    let mut appender = ledger.appender(true)?;
+    if appender.committed().recorded_at.is_some_and(|t| t > ctx.now) {
+        return Err(CliError::Rejected(format!("the clock ({}) is behind the ledger head's recorded time", ctx.now)));
+    }
+    if appender.seq_of_ref(&reference)?.is_some() {
+        return Err(CliError::Rejected(format!("ref {reference} is already taken")));
+    }
+    let fact = Fact {
+        reference: reference.clone(),
+        enterprise: authority,
+        occurred_on: ctx.now.china_date(),
+        source: Source::Manual,
+        note: Some(format!("supervision plan {year}, division {division}")),
+        body,
+    };
+    let rec = appender.push(ctx.now, fact)?;
+    appender.commit()?;
+    Ok(Issued { reference, seq: rec.seq, record, plan, inspectors })
+}
+
+/// The chain hash (hex) of the record at K; zeros for the empty ledger.
+fn hash_at(ledger: &Ledger, k: Seq) -> CliResult<String> {
+    if k.0 == 0 {
+        return Ok(hex::encode(model::record::GENESIS_HASH));
+    }
+    let rec = ledger.record(k)?.ok_or_else(|| CliError::Failed(format!("the ledger has no record at seq {k}")))?;
+    Ok(hex::encode(rec.hash))
+}
+
+/// The grades in force for `year`'s plan: per enterprise of `division`, its
+/// latest decision of the evaluation of `year` − 1 known at K that no
+/// decision known at K supersedes. Refused when there is none: the year's
+/// grades are not issued yet.
+pub fn in_force(ledger: &Ledger, k: Seq, year: i32, division: &str, rules: &RuleSet) -> CliResult<Vec<Graded>> {
+    let evaluated = year - 1;
+    let mut out = Vec::new();
+    walk::each_batch(ledger, k, |batch| {
+        let graded: Vec<Option<Graded>> = batch
+            .par_iter()
+            .map(|e| -> Result<_, store::StoreError> {
+                let records = ledger.decode_enterprise(e)?;
+                let ds = appeal::decisions(&records);
+                let replaced: HashSet<&str> = ds.iter().filter_map(|d| d.decision.supersedes.as_deref()).collect();
+                let Some(d) = ds.iter().filter(|d| d.decision.year == evaluated && !replaced.contains(d.reference.as_str())).max_by_key(|d| d.seq) else {
+                    return Ok(None);
+                };
+                let report = grading::grade(e.uscc.as_str(), &records, d.decision.on, k, rules);
+                Ok((report.division == division).then(|| Graded { enterprise: e.uscc.to_string(), name: report.name, grade: d.decision.grade, decision: d.reference.clone() }))
+            })
+            .collect::<Result<_, _>>()?;
+        out.extend(graded.into_iter().flatten());
+        Ok(())
+    })?;
+    if out.is_empty() {
+        return Err(CliError::Rejected(format!(
+            "no grades of the {evaluated} evaluation are issued for division {division} (known at seq {k}): the {year} plan rests on them; run `credit-ledger issue --year {evaluated}` first"
+        )));
+    }
+    Ok(out)
+}
+
+/// Recomputes the plan of a `plan_issued` record from the ledger (trusting
+/// the shipped rule sets and the adoptions known at `head`).
+pub fn recompute(ledger: &Ledger, rec: &Record, head: Seq) -> CliResult<Issued> {
+    let Body::PlanIssued(p) = &rec.fact.body else {
+        return Err(CliError::Rejected(format!("{} is a {}, not a plan_issued record", rec.fact.reference, rec.fact.kind())));
+    };
+    let rules = plan_rules(&book_at(ledger, head)?, p)?;
+    let inspectors = match &p.inspectors {
+        Some(t) => Some(Inspectors::parse("the plan's inspector list", t).map_err(|e| CliError::Failed(e.to_string()))?),
+        None => None,
+    };
+    let k = Seq(p.known_at_seq);
+    let enterprises = in_force(ledger, k, p.year, &p.division, &rules)?;
+    let plan = supervision::draw_plan(Inputs {
+        year: p.year,
+        division: &p.division,
+        known_at_seq: p.known_at_seq,
+        head_hash: &hash_at(ledger, k)?,
+        salt: &p.salt,
+        rules: &rules,
+        enterprises,
+        inspectors: inspectors.as_ref(),
+    })
+    .map_err(|e| CliError::Failed(e.to_string()))?;
+    Ok(Issued { reference: rec.fact.reference.clone(), seq: rec.seq, record: p.clone(), plan, inspectors })
+}
+
+/// The rule set a plan record names, by id and SHA-256.
+fn plan_rules(book: &RuleBook, p: &PlanIssued) -> CliResult<RuleSet> {
+    book.sets().iter().find(|s| s.id == p.rules_id && s.sha256 == p.rules_sha256).cloned().ok_or_else(|| {
+        CliError::Failed(format!("the plan's rule set {} (sha256 {}) is neither shipped nor adopted in this ledger", p.rules_id, p.rules_sha256))
+    })
+}
+
+/// The plan's changes for the grades as of `as_of` (K = `k`, the rule set
+/// in force on `as_of`; the regimes stay the plan's).
+fn updated(ledger: &Ledger, issued: &Issued, as_of: ChinaDate, k: Seq) -> CliResult<supervision::Update> {
+    let book = book_at(ledger, k)?;
+    let grading_rules = rule_set(None, as_of, &book, &crate::ctx::Files::Disk)?;
+    let plan_rules = plan_rules(&book_at(ledger, ledger.head()?.seq)?, &issued.record)?;
+    let division = issued.plan.division.clone();
+    let mut now: Vec<Current> = Vec::new();
+    walk::each_batch(ledger, k, |batch| {
+        let graded: Vec<Option<Current>> = batch
+            .par_iter()
+            .map(|e| -> Result<_, store::StoreError> {
+                let records = ledger.decode_enterprise(e)?;
+                let r = grading::grade(e.uscc.as_str(), &records, as_of, k, &grading_rules);
+                let planned = issued.plan.entry(e.uscc.as_str()).is_some();
+                if !(planned || (r.in_scope && r.division == division)) {
+                    return Ok(None);
+                }
+                let grade: Option<Grade> = if r.in_scope && r.division == division { r.grade } else { None };
+                let reason = match grade {
+                    Some(g) => format!("grade {g} on {as_of} under {} (K = {k}): {}", grading_rules.id, r.decisive_reasons()),
+                    None if !r.in_scope => format!("out of scope on {as_of} (K = {k})"),
+                    None => format!("now of division {} on {as_of}", r.division),
+                };
+                Ok(Some(Current { enterprise: e.uscc.to_string(), name: r.name, grade, reason }))
+            })
+            .collect::<Result<_, _>>()?;
+        now.extend(graded.into_iter().flatten());
+        Ok(())
+    })?;
+    Ok(supervision::update(&issued.plan, &plan_rules, as_of, &now))
+}
+
+/// `plan verify REF`: recomputes the plan from the record's inputs and
+/// says whether it matches (exit 1 when it does not).
+fn verify(ctx: &mut Ctx<'_>, a: PlanVerifyArgs) -> CliResult {
+    let ledger = ctx.existing()?;
+    let head = ledger.head()?.seq;
+    let rec = ledger.record_by_ref(&a.reference)?.ok_or_else(|| CliError::NotFound(format!("no fact has ref {:?}", a.reference)))?;
+    let issued = recompute(&ledger, &rec, head)?;
+    let mut problems = Vec::new();
+    let actual_hash = hash_at(&ledger, Seq(issued.record.known_at_seq))?;
+    if actual_hash != issued.record.head_hash {
+        problems.push(format!("the ledger's hash at K = {} is {actual_hash}, the record says {}", issued.record.known_at_seq, issued.record.head_hash));
+    }
+    let sha = issued.plan.sha256().map_err(|e| CliError::Failed(e.to_string()))?;
+    if sha != issued.record.plan_sha256 {
+        problems.push(format!("the recomputed plan's sha256 is {sha}, the record says {}", issued.record.plan_sha256));
+    }
+    ctx.known_at = Some(Seq(issued.record.known_at_seq));
+    let text = match a.format {
+        ReportFormat::Json => render::json(&serde_json::json!({
+            "ref": issued.reference, "seq": issued.seq.0, "matches": problems.is_empty(), "problems": problems,
+            "recorded_plan_sha256": issued.record.plan_sha256, "recomputed_plan_sha256": sha,
+            "inputs": { "year": issued.record.year, "division": issued.record.division, "known_at_seq": issued.record.known_at_seq,
+                        "head_hash": issued.record.head_hash, "salt": issued.record.salt, "rules_id": issued.record.rules_id,
+                        "rules_sha256": issued.record.rules_sha256, "draw_version": issued.record.draw_version,
+                        "inspectors": issued.record.inspectors.is_some() },
+            "seed": issued.plan.seed,
+        }))?,
+        ReportFormat::Table => render::verify_table(&issued, &sha, &problems),
+    };
+    ctx.print(&text)?;
+    if !problems.is_empty() {
+        return Err(CliError::Failed(format!("MISMATCH: plan {} does not reproduce: {}", issued.reference, problems.join("; "))));
+    }
+    Ok(())
+}
