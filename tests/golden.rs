@@ -99,7 +99,7 @@ fn format_2_record_bytes_are_pinned() {
     let records = golden_records(dir.path());
     let kinds: std::collections::BTreeSet<Kind> = records.iter().map(|r| r.fact.kind()).collect();
     let expected: std::collections::BTreeSet<Kind> =
-        Kind::ALL.iter().copied().filter(|k| !matches!(k, Kind::GradeIssued | Kind::ObjectionFiled | Kind::ObjectionDecided | Kind::RuleSetAdopted)).collect();
+        Kind::ALL.iter().copied().filter(|k| !matches!(k, Kind::GradeIssued | Kind::ObjectionFiled | Kind::ObjectionDecided | Kind::RuleSetAdopted | Kind::PlanIssued)).collect();
     assert_eq!(kinds, expected);
     let values: Vec<Vec<u8>> = records.iter().map(|r| r.encode().unwrap()).collect();
     assert!(values.iter().all(|v| v[4..6] == [0, 2]));
@@ -208,6 +208,44 @@ fn issue8_rule_set_adopted_bytes_are_pinned() {
     let decoded: Vec<Record> = unframe(&golden).into_iter().map(|b| Record::decode(b).unwrap()).collect();
     assert_eq!(decoded, records);
     assert!(decoded.iter().all(Record::hash_is_valid));
+}
+
+/// Issue 11: a supervision plan (record format 2, the last `Body` variant
+/// since issue 11), with the draw's public inputs and an inspector file's
+/// exact bytes in it.
+#[test]
+fn issue11_plan_issued_bytes_are_pinned() {
+    let inspectors = "[[inspector]]\nid = \"I-01\"\nname = \"张三\"\nconflicts = [\"91660800000007919G\"]\n".to_string();
+    let fact = model::Fact {
+        reference: "兵八师市监计〔2026〕1号".into(),
+        enterprise: model::Uscc::parse("11660000MB00000002").unwrap(),
+        occurred_on: ChinaDate::from_ymd(2026, 1, 5).unwrap(),
+        source: Source::Manual,
+        note: Some("supervision plan 2026, division 08".into()),
+        body: Body::PlanIssued(model::fact::PlanIssued {
+            year: 2026,
+            division: "08".into(),
+            known_at_seq: 23,
+            head_hash: "b".repeat(64),
+            salt: "2026-01-02 公告 #7".into(),
+            rules_id: "xpcc-revised".into(),
+            rules_sha256: "a958213c16e7419e688c28731916333b3d49c27c2c79c4abd7fd55d9e7d23def".into(),
+            inspectors: Some(inspectors),
+            draw_version: 1,
+            engine_version: "credit-ledger 0.3.0".into(),
+            plan_sha256: "e".repeat(64),
+        }),
+    };
+    assert!(fact.validate().is_ok());
+    let records = sealed(vec![fact]);
+    let values: Vec<Vec<u8>> = records.iter().map(|r| r.encode().unwrap()).collect();
+    assert!(values.iter().all(|v| v[4..6] == [0, 2]));
+    pinned("plan-issued-v2.bin", &framed(&values));
+    let golden = std::fs::read(fixtures().join("golden/plan-issued-v2.bin")).unwrap();
+    let decoded: Vec<Record> = unframe(&golden).into_iter().map(|b| Record::decode(b).unwrap()).collect();
+    assert_eq!(decoded, records);
+    assert!(decoded.iter().all(Record::hash_is_valid));
+    assert_eq!(decoded[0].fact.kind(), Kind::PlanIssued);
 }
 
 /// Every key and value of the ledger tree (storage layout 2) after the

@@ -73,5 +73,29 @@ pub fn summary(body: &Body) -> String {
             b.sha256,
             b.replaces.as_ref().map(|r| format!(", replacing {r}")).unwrap_or_default()
         ),
+        Body::PlanIssued(b) => format!("supervision plan {} division {}, K = {}, plan sha256 {}", b.year, b.division, b.known_at_seq, b.plan_sha256),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use model::fact::{Body, PlanIssued};
+
+    #[test]
+    fn issue11_a_plan_is_summed_up_by_year_division_cut_and_hash() {
+        let body = Body::PlanIssued(PlanIssued {
+            year: 2026,
+            division: "08".into(),
+            known_at_seq: 23,
+            head_hash: "b".repeat(64),
+            salt: "s".into(),
+            rules_id: "xpcc-trial".into(),
+            rules_sha256: "a".repeat(64),
+            inspectors: None,
+            draw_version: 1,
+            engine_version: "credit-ledger 0.3.0".into(),
+            plan_sha256: "e".repeat(64),
+        });
+        assert_eq!(super::summary(&body), format!("supervision plan 2026 division 08, K = 23, plan sha256 {}", "e".repeat(64)));
     }
 }

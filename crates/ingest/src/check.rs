@@ -88,6 +88,9 @@ impl<'l> Checker<'l> {
         if fact.kind() == Kind::RuleSetAdopted {
             return Err(err("kind", "rule_set_adopted is written only by `rules adopt`"));
         }
+        if fact.kind() == Kind::PlanIssued {
+            return Err(err("kind", "plan_issued is written only by `plan`"));
+        }
         if let Some(other) = self.appender.probable_duplicate(&fact.enterprise, fact.kind(), &fact.reference)?.map(|r| r.fact.reference) {
             return Err(err(
                 "ref",
@@ -252,5 +255,55 @@ impl<'l> Checker<'l> {
             check_corrected(records, fact, target, &corrected.body, occurred_on, field),
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Checker, LineFault};
+    use model::fact::{Body, PlanIssued, Source};
+    use model::{ChinaDate, Fact, FactDraft, Timestamp, Uscc};
+    use store::Ledger;
+
+    /// Issue 11: a well-formed `plan_issued` reaching the checker by another
+    /// road than a JSON line (the parser refuses those first) is refused
+    /// too: only `plan` writes the kind.
+    #[test]
+    fn issue11_the_checker_refuses_a_plan_issued_fact() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(dir.path()).unwrap();
+        let now = Timestamp::parse("2026-01-05T09:00:00+08:00").unwrap();
+        let mut checker = Checker::new(&ledger, now, false).unwrap();
+        let fact = Fact {
+            reference: "PLAN-08-2026".into(),
+            enterprise: Uscc::parse("11660000MB00000002").unwrap(),
+            occurred_on: ChinaDate::from_ymd(2026, 1, 5).unwrap(),
+            source: Source::Manual,
+            note: None,
+            body: Body::PlanIssued(PlanIssued {
+                year: 2026,
+                division: "08".into(),
+                known_at_seq: 0,
+                head_hash: "0".repeat(64),
+                salt: "s".into(),
+                rules_id: "xpcc-trial".into(),
+                rules_sha256: "0".repeat(64),
+                inspectors: None,
+                draw_version: 1,
+                engine_version: "credit-ledger test".into(),
+                plan_sha256: "0".repeat(64),
+            }),
+        };
+        assert!(fact.validate().is_ok(), "the fact itself is well formed");
+        match checker.accept(FactDraft { fact, recorded_at: None }) {
+            Err(LineFault::Field(e)) => {
+                assert_eq!(e.field, "kind");
+                assert!(e.message.contains("only by `plan`"), "{}", e.message);
+            }
+            Err(LineFault::Store(e)) => panic!("a store error: {e}"),
+            Ok(()) => panic!("a plan_issued fact was accepted"),
+        }
+        let (appender, _) = checker.into_parts();
+        assert_eq!(appender.pending(), 0, "nothing held");
     }
 }

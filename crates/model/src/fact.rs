@@ -383,6 +383,37 @@ pub struct RuleSetAdopted {
     pub file: String,
 }
 
+/// A supervision plan issued by `plan` (issue 11, Art. 15–19): the public
+/// inputs of its random draw and the hash of the plan they produce, so that
+/// anyone can recompute it (README "Re-checking a plan"). Never imported:
+/// only `plan` writes it. Ledger-wide like `rule_set_adopted`: `enterprise`
+/// is the issuing authority's USCC, and it is in no enterprise's file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanIssued {
+    /// The plan year Y (grades of the evaluation of Y − 1 steer it).
+    pub year: i32,
+    /// The division (jurisdiction code, e.g. "08").
+    pub division: String,
+    /// The knowledge cut K the plan was drawn at.
+    pub known_at_seq: u64,
+    /// The ledger's chain hash at K (hex): an input of the draw.
+    pub head_hash: String,
+    /// The public salt announced before the draw.
+    pub salt: String,
+    /// The rule set whose `[supervision]` table set the regimes.
+    pub rules_id: String,
+    pub rules_sha256: String,
+    /// The inspector file (UTF-8 TOML) exactly as given; `None` when no inspectors were assigned.
+    pub inspectors: Option<String>,
+    /// Version of the draw construction (README "Re-checking a plan"); 1.
+    pub draw_version: u16,
+    /// The engine that drew it, e.g. `credit-ledger 0.3.0`.
+    pub engine_version: String,
+    /// SHA-256 (hex) of the plan's canonical JSON encoding.
+    pub plan_sha256: String,
+}
+
 macro_rules! kinds {
     ($($v:ident($t:ty) = $s:literal),* $(,)?) => {
         /// The kind-specific part of a fact. Variant order is the stored tag.
@@ -461,6 +492,7 @@ kinds! {
     ObjectionFiled(ObjectionFiled) = "objection_filed",
     ObjectionDecided(ObjectionDecided) = "objection_decided",
     RuleSetAdopted(RuleSetAdopted) = "rule_set_adopted",
+    PlanIssued(PlanIssued) = "plan_issued",
 }
 
 pub(crate) fn from_value<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, FieldError> {
@@ -494,7 +526,15 @@ impl Kind {
     /// Kinds that an `act_revoked`, `act_changed`, `record_corrected` or
     /// `credit_repaired` may not aim at.
     pub fn is_correction_grade_or_objection(self) -> bool {
-        self.is_correction() || matches!(self, Kind::GradeIssued | Kind::ObjectionFiled | Kind::ObjectionDecided | Kind::RuleSetAdopted)
+        self.is_correction()
+            || matches!(self, Kind::GradeIssued | Kind::ObjectionFiled | Kind::ObjectionDecided | Kind::RuleSetAdopted | Kind::PlanIssued)
+    }
+
+    /// Kinds whose records belong to the whole ledger, not to an enterprise:
+    /// `enterprise` is the issuing authority's USCC, and the store lists them
+    /// under their own key (docs/FORMAT.md, `A`), in no enterprise's file.
+    pub fn is_ledger_wide(self) -> bool {
+        matches!(self, Kind::RuleSetAdopted | Kind::PlanIssued)
     }
 
     /// The kinds a fact of this kind may target, when it has a target

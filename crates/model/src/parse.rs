@@ -62,6 +62,9 @@ pub fn parse_line_with(line: &str, target_kind: &dyn Fn(&str) -> Option<Kind>) -
     if kind == Kind::RuleSetAdopted {
         return Err(FieldError::new("kind", "rule_set_adopted is written only by `rules adopt`, which validates the rule file").into());
     }
+    if kind == Kind::PlanIssued {
+        return Err(FieldError::new("kind", "plan_issued is written only by `plan`, which draws the plan it records").into());
+    }
     let reference = take_str(&mut m, "ref", true)?.unwrap_or_default();
     strict::check_clean_text("ref", &reference)?;
     if reference.len() > 256 {
@@ -113,6 +116,16 @@ mod tests {
 
     fn line(extra: &str) -> String {
         format!(r#"{{"ref":"R1","enterprise":"{E}","occurred_on":"2025-03-02",{extra}}}"#)
+    }
+
+    #[test]
+    fn issue11_a_plan_issued_line_is_refused_even_when_well_formed() {
+        let h = "0".repeat(64);
+        let fields = format!(
+            r#""kind":"plan_issued","year":2026,"division":"08","known_at_seq":1,"head_hash":"{h}","salt":"s","rules_id":"x","rules_sha256":"{h}","inspectors":null,"draw_version":1,"engine_version":"e","plan_sha256":"{h}""#
+        );
+        let e = parse_line(&line(&fields)).unwrap_err().to_string();
+        assert!(e.starts_with("field `kind`") && e.contains("only by `plan`"), "{e}");
     }
 
     #[test]

@@ -109,6 +109,24 @@ impl Body {
                 }
             }
             Body::ObjectionFiled(b) => nonblank("grounds", &b.grounds),
+            Body::PlanIssued(b) => {
+                if !(crate::date::FIRST_YEAR..=crate::date::LAST_YEAR).contains(&b.year) {
+                    return Err(FieldError::new("year", "is not a plausible plan year"));
+                }
+                check_division(&b.division)?;
+                check_sha256("head_hash", &b.head_hash)?;
+                nonblank("salt", &b.salt)?;
+                nonblank("rules_id", &b.rules_id)?;
+                check_sha256("rules_sha256", &b.rules_sha256)?;
+                if b.inspectors.as_deref().is_some_and(|f| f.trim().is_empty()) {
+                    return Err(FieldError::new("inspectors", "must not be empty when given"));
+                }
+                if b.draw_version != 1 {
+                    return Err(FieldError::new("draw_version", format!("{} is no draw construction this engine knows (1)", b.draw_version)));
+                }
+                nonblank("engine_version", &b.engine_version)?;
+                check_sha256("plan_sha256", &b.plan_sha256)
+            }
             _ => Ok(()),
         }
         .and_then(|_| match self.target() {
@@ -136,6 +154,14 @@ impl Fact {
             _ => Ok(()),
         }
     }
+}
+
+/// A SHA-256 digest written as 64 lowercase hex digits.
+fn check_sha256(field: &str, s: &str) -> Result<(), FieldError> {
+    if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(FieldError::new(field, format!("{s:?} is not a SHA-256 digest (64 lowercase hex digits)")));
+    }
+    Ok(())
 }
 
 /// A division's jurisdiction code: two digits, e.g. "08" (第八师).
@@ -173,5 +199,66 @@ pub fn check_licence_no(s: &str) -> Result<(), FieldError> {
         Ok(())
     } else {
         Err(FieldError::new("licence_no", format!("{s:?} is not a licence number XKnn-nnn-nnnnn")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::fact::*;
+
+    fn plan() -> PlanIssued {
+        PlanIssued {
+            year: 2026,
+            division: "08".into(),
+            known_at_seq: 42,
+            head_hash: "ab".repeat(32),
+            salt: "announced 2026-01-02".into(),
+            rules_id: "xpcc-trial".into(),
+            rules_sha256: "0".repeat(64),
+            inspectors: None,
+            draw_version: 1,
+            engine_version: "credit-ledger 0.3.0".into(),
+            plan_sha256: "f".repeat(64),
+        }
+    }
+
+    fn field_of(change: impl FnOnce(&mut PlanIssued)) -> Option<String> {
+        let mut p = plan();
+        change(&mut p);
+        Body::PlanIssued(p).validate().err().map(|e| e.field)
+    }
+
+    #[test]
+    fn issue11_a_plan_record_names_its_bad_field() {
+        assert_eq!(field_of(|_| {}), None, "the good plan passes");
+        assert_eq!(field_of(|p| p.inspectors = Some("[[inspector]]\nid = \"I-1\"\n".into())), None, "an inspector file may span lines");
+        assert_eq!(field_of(|p| p.year = 1948).as_deref(), Some("year"));
+        assert_eq!(field_of(|p| p.year = 2201).as_deref(), Some("year"));
+        assert_eq!(field_of(|p| p.year = 2200), None);
+        assert_eq!(field_of(|p| p.division = "8".into()).as_deref(), Some("division"));
+        assert_eq!(field_of(|p| p.head_hash = "ab".repeat(31)).as_deref(), Some("head_hash"));
+        assert_eq!(field_of(|p| p.head_hash = "AB".repeat(32)).as_deref(), Some("head_hash"), "lowercase hex only");
+        assert_eq!(field_of(|p| p.salt = " ".into()).as_deref(), Some("salt"));
+        assert_eq!(field_of(|p| p.salt = "a\nb".into()).as_deref(), Some("salt"));
+        assert_eq!(field_of(|p| p.rules_id = String::new()).as_deref(), Some("rules_id"));
+        assert_eq!(field_of(|p| p.rules_sha256 = "g".repeat(64)).as_deref(), Some("rules_sha256"));
+        assert_eq!(field_of(|p| p.inspectors = Some("\n".into())).as_deref(), Some("inspectors"));
+        assert_eq!(field_of(|p| p.draw_version = 2).as_deref(), Some("draw_version"));
+        assert_eq!(field_of(|p| p.draw_version = 0).as_deref(), Some("draw_version"));
+        assert_eq!(field_of(|p| p.engine_version = String::new()).as_deref(), Some("engine_version"));
+        assert_eq!(field_of(|p| p.plan_sha256 = String::new()).as_deref(), Some("plan_sha256"));
+    }
+
+    #[test]
+    fn issue11_plans_are_ledger_wide_and_no_correction_aims_at_them() {
+        assert!(Kind::PlanIssued.is_ledger_wide());
+        assert!(Kind::RuleSetAdopted.is_ledger_wide());
+        let wide: Vec<Kind> = Kind::ALL.iter().copied().filter(|k| k.is_ledger_wide()).collect();
+        assert_eq!(wide, vec![Kind::RuleSetAdopted, Kind::PlanIssued], "every other kind belongs to an enterprise");
+        assert_eq!(Kind::ALL.last(), Some(&Kind::PlanIssued), "the last stored variant");
+        assert_eq!(Kind::from_name("plan_issued"), Some(Kind::PlanIssued));
+        for k in [Kind::ActRevoked, Kind::ActChanged, Kind::RecordCorrected, Kind::CreditRepaired] {
+            assert_eq!(k.target_allowed(Kind::PlanIssued), Some(false), "{k} may not aim at a plan");
+        }
     }
 }

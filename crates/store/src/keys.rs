@@ -5,9 +5,10 @@ use model::{Seq, Uscc};
 
 /// `M` + "head": the head value, the ledger's commit point.
 pub const HEAD: &[u8] = b"Mhead";
-/// `A`: the seqs of every rule-set adoption (ledger-wide records, in no
-/// enterprise's list).
-pub const ADOPTIONS: &[u8] = b"A";
+/// `A`: the seqs of every ledger-wide record (rule-set adoptions and
+/// supervision plans, [`model::fact::Kind::is_ledger_wide`]), in no
+/// enterprise's list.
+pub const LEDGER_WIDE: &[u8] = b"A";
 pub(crate) const CHUNK: u8 = b'R';
 pub(crate) const ENTERPRISE: u8 = b'E';
 pub(crate) const REF: u8 = b'X';
@@ -44,7 +45,7 @@ pub fn bucket_key(index: u8, bucket: u16) -> [u8; 3] {
 /// A key for error messages.
 pub fn describe(k: &[u8]) -> String {
     match (k.first(), k.len()) {
-        (Some(b'A'), 1) => "rule-set adoption index".to_string(),
+        (Some(b'A'), 1) => "ledger-wide record index".to_string(),
         (Some(&CHUNK), 9) => format!("record chunk from seq {}", u64::from_be_bytes(k[1..].try_into().expect("8"))),
         (Some(&ENTERPRISE), 19) => format!("enterprise index of {}", String::from_utf8_lossy(&k[1..])),
         (Some(&REF), 3) => format!("ref index bucket {}", u16::from_be_bytes([k[1], k[2]])),

@@ -157,25 +157,40 @@ impl Ledger {
         }
     }
 
-    /// The seqs of every rule-set adoption, committed or not, ascending.
-    pub(crate) fn adoption_seqs(&self) -> Result<Vec<Seq>, StoreError> {
-        match self.backend.get(keys::ADOPTIONS)? {
+    /// The seqs of every ledger-wide record (rule-set adoptions and
+    /// supervision plans), committed or not, ascending.
+    pub(crate) fn ledger_wide_seqs(&self) -> Result<Vec<Seq>, StoreError> {
+        match self.backend.get(keys::LEDGER_WIDE)? {
             None => Ok(Vec::new()),
-            Some(v) => decode_seq_list(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(keys::ADOPTIONS), source }),
+            Some(v) => decode_seq_list(&v).map_err(|source| StoreError::Corrupt { key: keys::describe(keys::LEDGER_WIDE), source }),
         }
+    }
+
+    /// The ledger-wide records with seq ≤ `upto` (bounded by the head) and
+    /// of kind `kind`, in seq order. A listed record of another ledger-wide
+    /// kind is skipped; one of an enterprise's kind is an inconsistency.
+    fn ledger_wide(&self, upto: Seq, kind: Kind) -> Result<Vec<Record>, StoreError> {
+        let upto = upto.min(self.head()?.seq);
+        let mut seqs = self.ledger_wide_seqs()?;
+        seqs.retain(|s| *s <= upto);
+        let mut records = self.records_at(&seqs)?;
+        if let Some(r) = records.iter().find(|r| !r.fact.kind().is_ledger_wide()) {
+            return Err(StoreError::Inconsistent(format!("the ledger-wide index lists seq {}, a {}", r.seq, r.fact.kind())));
+        }
+        records.retain(|r| r.fact.kind() == kind);
+        Ok(records)
     }
 
     /// The rule-set adoptions with seq ≤ `upto` (bounded by the head), in
     /// seq order (issue 8: the rule set in force for (V, K)).
     pub fn adoptions(&self, upto: Seq) -> Result<Vec<Record>, StoreError> {
-        let upto = upto.min(self.head()?.seq);
-        let mut seqs = self.adoption_seqs()?;
-        seqs.retain(|s| *s <= upto);
-        let records = self.records_at(&seqs)?;
-        if let Some(r) = records.iter().find(|r| r.fact.kind() != Kind::RuleSetAdopted) {
-            return Err(StoreError::Inconsistent(format!("the adoption index lists seq {}, a {}", r.seq, r.fact.kind())));
-        }
-        Ok(records)
+        self.ledger_wide(upto, Kind::RuleSetAdopted)
+    }
+
+    /// The `plan_issued` records with seq ≤ `upto` (bounded by the head),
+    /// in seq order (issue 11: the supervision plans issued, known at K).
+    pub fn plans(&self, upto: Seq) -> Result<Vec<Record>, StoreError> {
+        self.ledger_wide(upto, Kind::PlanIssued)
     }
 
     /// The records at `seqs` (ascending), reading each chunk once.

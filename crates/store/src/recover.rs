@@ -8,7 +8,6 @@ use crate::index::{duplicate_slot_of, ref_slot};
 use crate::keys::{self, bucket_key, chunk_key, enterprise_key};
 use crate::batches::Batches;
 use crate::{Ledger, StoreError};
-use model::fact::Kind;
 use model::{Decoded, Record, Seq, Uscc};
 use std::collections::BTreeSet;
 use std::ops::Bound;
@@ -34,7 +33,7 @@ impl Ledger {
     pub(crate) fn discard_after(&self, head: Seq) -> Result<(), StoreError> {
         let mut enterprises: BTreeSet<Uscc> = BTreeSet::new();
         let mut buckets: BTreeSet<(u8, u16)> = BTreeSet::new();
-        let mut adoptions = false;
+        let mut ledger_wide = false;
         // Chunks from the head's own (kept up to the head) to the last.
         let mut chunk_keys = Vec::new();
         for kv in self.backend.scan(&chunk_key(chunk_start(Seq(head.0 + 1))), Bound::Included(&chunk_key(Seq(u64::MAX)))) {
@@ -55,8 +54,8 @@ impl Ledger {
                     Decoded::Current(r) => (r.fact.enterprise, r.fact.reference.clone(), r.fact.kind()),
                     Decoded::Format1(r) => (r.fact.enterprise, r.fact.reference.clone(), r.fact.body.kind()),
                 };
-                if kind == Kind::RuleSetAdopted {
-                    adoptions = true;
+                if kind.is_ledger_wide() {
+                    ledger_wide = true;
                 } else {
                     enterprises.insert(uscc);
                 }
@@ -65,13 +64,13 @@ impl Ledger {
             }
         }
         let mut batch = Batches::recovering(self);
-        if adoptions {
-            let mut seqs = self.adoption_seqs()?;
+        if ledger_wide {
+            let mut seqs = self.ledger_wide_seqs()?;
             seqs.retain(|s| *s <= head);
             if seqs.is_empty() {
-                batch.remove(keys::ADOPTIONS)?;
+                batch.remove(keys::LEDGER_WIDE)?;
             } else {
-                batch.insert(keys::ADOPTIONS, encode_seq_list(&seqs))?;
+                batch.insert(keys::LEDGER_WIDE, encode_seq_list(&seqs))?;
             }
         }
         for uscc in &enterprises {
@@ -122,7 +121,7 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use crate::{keys, Ledger};
-    use model::fact::{Body, RuleSetAdopted, Source};
+    use model::fact::{Body, PlanIssued, RuleSetAdopted, Source};
     use model::{parse_line, ChinaDate, Fact, Seq, Timestamp, Uscc};
 
     fn adoption(id: &str) -> Fact {
@@ -143,6 +142,54 @@ mod tests {
         }
     }
 
+    fn plan(year: i32) -> Fact {
+        Fact {
+            reference: format!("PLAN-08-{year}"),
+            enterprise: Uscc::parse("11660000MB00000002").unwrap(),
+            occurred_on: ChinaDate::from_ymd(2026, 1, 5).unwrap(),
+            source: Source::Manual,
+            note: None,
+            body: Body::PlanIssued(PlanIssued {
+                year,
+                division: "08".into(),
+                known_at_seq: 1,
+                head_hash: "1".repeat(64),
+                salt: "salt".into(),
+                rules_id: "xpcc-trial".into(),
+                rules_sha256: "2".repeat(64),
+                inspectors: None,
+                draw_version: 1,
+                engine_version: "credit-ledger test".into(),
+                plan_sha256: "3".repeat(64),
+            }),
+        }
+    }
+
+    /// Issue 11: the same crash with a supervision plan in the uncommitted
+    /// append: recovery trims it from the ledger-wide list like an adoption.
+    #[test]
+    fn issue11_recovery_trims_an_uncommitted_plan_from_the_ledger_wide_list() {
+        let t = Timestamp::parse("2026-01-05T09:00:00+08:00").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (committed, old_head) = {
+            let l = Ledger::open(dir.path()).unwrap();
+            l.append(vec![(t, adoption("a")), (t, plan(2026))]).unwrap();
+            let committed = l.dump().unwrap();
+            let old_head = l.head().unwrap();
+            l.append(vec![(t, plan(2027))]).unwrap();
+            assert_eq!(l.ledger_wide_seqs().unwrap(), vec![Seq(1), Seq(2), Seq(3)]);
+            l.backend.insert(keys::HEAD, Ledger::encode_head(&old_head).unwrap()).unwrap();
+            l.backend.flush().unwrap();
+            (committed, old_head)
+        };
+        let l = Ledger::open(dir.path()).unwrap();
+        assert_eq!(l.head().unwrap(), old_head);
+        assert_eq!(l.ledger_wide_seqs().unwrap(), vec![Seq(1), Seq(2)]);
+        assert!(l.dump().unwrap() == committed, "recovery left more than the committed ledger");
+        assert_eq!(l.plans(Seq(u64::MAX)).unwrap().len(), 1);
+        assert_eq!(l.verify().unwrap(), 2);
+    }
+
     /// A crash after the commit wrote its index entries (the adoption list
     /// among them) but before it moved the head: the next open trims every
     /// index, the adoption list included, back to the head.
@@ -157,7 +204,7 @@ mod tests {
             let committed = l.dump().unwrap();
             let old_head = l.head().unwrap();
             l.append(vec![(t, complaint), (t, adoption("b"))]).unwrap();
-            assert_eq!(l.adoption_seqs().unwrap(), vec![Seq(1), Seq(3)]);
+            assert_eq!(l.ledger_wide_seqs().unwrap(), vec![Seq(1), Seq(3)]);
             // Undo only the head write of the second append.
             l.backend.insert(keys::HEAD, Ledger::encode_head(&old_head).unwrap()).unwrap();
             l.backend.flush().unwrap();
@@ -165,7 +212,7 @@ mod tests {
         };
         let l = Ledger::open(dir.path()).unwrap();
         assert_eq!(l.head().unwrap(), old_head);
-        assert_eq!(l.adoption_seqs().unwrap(), vec![Seq(1)]);
+        assert_eq!(l.ledger_wide_seqs().unwrap(), vec![Seq(1)]);
         assert!(l.dump().unwrap() == committed, "recovery left more than the committed ledger");
         assert_eq!(l.verify().unwrap(), 1);
     }

@@ -140,11 +140,11 @@ impl<'l> EnterpriseWalk<'l> {
             }
             walk._dir = Some(dir);
         }
-        // Rule-set adoptions are ledger-wide, in no enterprise's file.
-        let adoptions: std::collections::HashSet<Seq> = ledger.adoption_seqs()?.into_iter().collect();
+        // Ledger-wide records (adoptions, plans) are in no enterprise's file.
+        let ledger_wide: std::collections::HashSet<Seq> = ledger.ledger_wide_seqs()?.into_iter().collect();
         walk.each_stored(|seq, env| {
             let r = range_of_seq[seq.0 as usize];
-            if r == u16::MAX && adoptions.contains(&seq) {
+            if r == u16::MAX && ledger_wide.contains(&seq) {
                 return Ok(());
             }
             let head = record_head(seq, env.len())?;

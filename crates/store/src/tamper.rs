@@ -4,7 +4,7 @@
 //! open) and flushes before returning.
 
 use crate::codec::{decode_seq_list, encode_chunk, encode_seq_list};
-use crate::keys::{chunk_key, enterprise_key};
+use crate::keys::{self, chunk_key, enterprise_key};
 use crate::{Ledger, StoreError, StoreKind};
 use model::{Seq, Uscc};
 use std::path::Path;
@@ -29,6 +29,16 @@ pub fn replace_record_envelope(dir: &Path, seq: Seq, bytes: &[u8]) -> Result<(),
     let i = (seq.0 - chunk.first.0) as usize;
     *envs.get_mut(i).ok_or_else(|| StoreError::Inconsistent(format!("no record at seq {seq}")))? = bytes.to_vec();
     ledger.backend.insert(&chunk_key(chunk.first), encode_chunk(envs.iter().map(|e| e.as_slice())))?;
+    ledger.backend.flush()?;
+    Ok(())
+}
+
+/// Removes `seq` from the index of ledger-wide records (`A`).
+pub fn remove_ledger_wide_entry(dir: &Path, seq: Seq) -> Result<(), StoreError> {
+    let ledger = raw(dir)?;
+    let mut seqs = ledger.ledger_wide_seqs()?;
+    seqs.retain(|s| *s != seq);
+    ledger.backend.insert(keys::LEDGER_WIDE, encode_seq_list(&seqs))?;
     ledger.backend.flush()?;
     Ok(())
 }

@@ -14,7 +14,6 @@ use crate::keys::{self, bucket_key};
 use crate::keys::BUCKET_KEY_LEN;
 use crate::{Ledger, StoreError};
 use model::record::GENESIS_HASH;
-use model::fact::Kind;
 use model::{Seq, Uscc};
 use std::hash::{Hash, Hasher};
 
@@ -46,7 +45,7 @@ impl Ledger {
         let mut n = 0u64;
         let mut last_time = None;
         let (mut by_enterprise, mut by_ref, mut by_dup) = (Digest::default(), Digest::default(), Digest::default());
-        let mut adoptions = Vec::new();
+        let mut ledger_wide = Vec::new();
         for rec in self.scan(Seq(1), head.seq) {
             let rec = rec?;
             n += 1;
@@ -61,8 +60,8 @@ impl Ledger {
                 return Err(StoreError::Inconsistent(format!("recorded time goes backwards at seq {n}")));
             }
             last_time = Some(rec.recorded_at);
-            if rec.fact.kind() == Kind::RuleSetAdopted {
-                adoptions.push(rec.seq);
+            if rec.fact.kind().is_ledger_wide() {
+                ledger_wide.push(rec.seq);
             } else {
                 by_enterprise.add((rec.fact.enterprise, rec.seq));
             }
@@ -86,10 +85,10 @@ impl Ledger {
         if self.enterprise_digest(head.seq)? != by_enterprise {
             return Err(StoreError::Inconsistent("the enterprise index does not list exactly the ledger's records".into()));
         }
-        let mut listed = self.adoption_seqs()?;
+        let mut listed = self.ledger_wide_seqs()?;
         listed.retain(|s| *s <= head.seq);
-        if listed != adoptions {
-            return Err(StoreError::Inconsistent("the adoption index does not list exactly the ledger's rule-set adoptions".into()));
+        if listed != ledger_wide {
+            return Err(StoreError::Inconsistent("the ledger-wide index does not list exactly the ledger's ledger-wide records (rule-set adoptions, supervision plans)".into()));
         }
         if self.bucket_digest(keys::REF, head.seq)? != by_ref {
             return Err(StoreError::Inconsistent("the ref index does not hold exactly the ledger's records".into()));

@@ -35,6 +35,7 @@ pub fn kind(k: Kind) -> &'static str {
         Kind::ObjectionFiled => "提出异议",
         Kind::ObjectionDecided => "异议处理决定",
         Kind::RuleSetAdopted => "规则集采用",
+        Kind::PlanIssued => "监管计划",
     }
 }
 
@@ -114,4 +115,16 @@ pub fn role(r: &str) -> &'static str {
 /// Points (tenths) as a number with one decimal, e.g. `87.5`.
 pub fn points(p: model::Points) -> String {
     p.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use model::fact::Kind;
+
+    #[test]
+    fn issue11_every_kind_has_its_own_chinese_name() {
+        assert_eq!(super::kind(Kind::PlanIssued), "监管计划");
+        let names: std::collections::BTreeSet<&str> = Kind::ALL.iter().map(|k| super::kind(*k)).collect();
+        assert_eq!(names.len(), Kind::ALL.len(), "no two kinds share a label");
+    }
 }

@@ -15,7 +15,6 @@ mod runs;
 use crate::index::{duplicate_slot, ref_slot, Slot};
 use crate::keys::{self, chunk_key};
 use crate::{BackendError, Head, Ledger, StoreError};
-use model::fact::Kind;
 use model::{Fact, Record, Seq, Sealed, Timestamp};
 use pending::PendingEnterprises;
 use std::cell::{Cell, RefCell};
@@ -48,8 +47,9 @@ pub struct Appender<'l> {
     index_entries: usize,
     /// The enterprise index entries, held until the commit (see `pending`).
     enterprises: PendingEnterprises,
-    /// Pending rule-set adoptions (few: held whole until the commit).
-    adoptions: Vec<Seq>,
+    /// Pending ledger-wide records: rule-set adoptions, supervision plans
+    /// (few: held whole until the commit).
+    ledger_wide: Vec<Seq>,
     refs: HashMap<u16, Vec<(u64, Seq)>>,
     duplicates: HashMap<u16, Vec<(u64, Seq)>>,
     held_entries: usize,
@@ -97,7 +97,7 @@ impl Ledger {
             spill_records,
             index_entries,
             enterprises: PendingEnterprises::default(),
-            adoptions: Vec::new(),
+            ledger_wide: Vec::new(),
             refs: HashMap::new(),
             duplicates: HashMap::new(),
             held_entries: 0,
@@ -178,10 +178,10 @@ impl<'l> Appender<'l> {
 
     fn hold(&mut self, rec: Record, env: Vec<u8>) -> Result<(), StoreError> {
         let seq = rec.seq;
-        if rec.fact.kind() == Kind::RuleSetAdopted {
-            // Ledger-wide: in no enterprise's file (docs/FORMAT.md, `A`).
+        if rec.fact.kind().is_ledger_wide() {
+            // In no enterprise's file (docs/FORMAT.md, `A`).
             self.enterprises.skip()?;
-            self.adoptions.push(seq);
+            self.ledger_wide.push(seq);
         } else {
             self.enterprises.push(rec.fact.enterprise)?;
         }

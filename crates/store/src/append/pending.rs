@@ -25,7 +25,7 @@ impl PendingEnterprises {
     }
 
     /// Records that the next pending record belongs to no enterprise (a
-    /// rule-set adoption, listed under `keys::ADOPTIONS` instead).
+    /// ledger-wide record, listed under `keys::LEDGER_WIDE` instead).
     pub(super) fn skip(&mut self) -> Result<(), StoreError> {
         u32::try_from(self.prev.len() + 1).map_err(|_| StoreError::Inconsistent("one append holds at most 2^32 - 1 records".into()))?;
         self.prev.push(0);

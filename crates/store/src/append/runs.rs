@@ -36,11 +36,11 @@ impl Appender<'_> {
     pub(super) fn write_indexes(&mut self) -> Result<(), StoreError> {
         let ledger = self.ledger;
         let mut out = Batches::appending(ledger, self.pending() as usize);
-        if !self.adoptions.is_empty() {
-            let mut seqs = ledger.adoption_seqs()?;
+        if !self.ledger_wide.is_empty() {
+            let mut seqs = ledger.ledger_wide_seqs()?;
             seqs.retain(|s| *s <= self.committed.seq);
-            seqs.append(&mut self.adoptions);
-            out.insert(keys::ADOPTIONS, encode_seq_list(&seqs))?;
+            seqs.append(&mut self.ledger_wide);
+            out.insert(keys::LEDGER_WIDE, encode_seq_list(&seqs))?;
         }
         for (uscc, new) in self.enterprises.sorted(self.committed.seq) {
             let mut seqs = ledger.enterprise_seqs(&uscc)?;
