@@ -152,10 +152,14 @@ fn issue11_plan_refusals_write_nothing() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no 2026 plan of division 08 is issued yet") && stderr(&o).contains("--salt"), "{}", stderr(&o));
     // Fewer than two eligible inspectors for an enterprise: named.
-    let tight = write(l.parent().unwrap(), "tight.toml", "[[inspector]]\nid = \"I01\"\nname = \"甲\"\n[[inspector]]\nid = \"I02\"\nname = \"乙\"\nconflicts = [\"91659001924574FK83\"]\n");
+    let tight = write(l.parent().unwrap(), "tight.toml", "[[inspector]]\nid = \"I01\"\nname = \"甲\"\n[[inspector]]\nid = \"I02\"\nname = \"乙\"\nconflicts = [\"91659001924574FK83\"]\n[[inspector]]\nid = \"I03\"\nname = \"丙\"\nconflicts = [\"91659001924574FK83\"]\n");
     let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--salt", SALT, "--authority", &auth, "--inspectors", tight.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("91659001924574FK83") && stderr(&o).contains("石河子市同力人造板有限责任公司") && stderr(&o).contains("1 eligible inspector(s) of 2"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("91659001924574FK83") && stderr(&o).contains("石河子市同力人造板有限责任公司") && stderr(&o).contains("1 eligible inspector(s) of 3"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--salt", SALT]);
     assert!(stderr(&o).contains("--authority"), "{}", stderr(&o));
     let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--salt", SALT, "--authority", &auth, "--format", "xlsx"]);

@@ -156,7 +156,9 @@ pub fn xlsx(i: &Issued) -> CliResult<Vec<u8>> {
     let n = |v: u64| Cell::Int(v as i64);
     let plan = Sheet {
         name: "监管计划".into(),
-        headers: ["统一社会信用代码", "企业名称", "信用风险等级", "等级决定文号", "现场检查频次", "第一季度", "第二季度", "第三季度", "第四季度", "双随机抽查", "抽查季度"].map(String::from).to_vec(),
+        headers: ["统一社会信用代码", "企业名称", "信用风险等级", "等级决定文号", "现场检查频次", "第一季度", "第二季度", "第三季度", "第四季度", "双随机抽查", "抽查季度"]
+            .map(String::from)
+            .to_vec(),
         rows: p
             .enterprises
             .iter()
@@ -256,7 +258,15 @@ pub fn update_table(i: &Issued, u: &Update, k: model::Seq) -> String {
     let g = |x: Option<model::fact::Grade>| x.map(|g| g.to_string()).unwrap_or_else(|| "-".into());
     let mut rows = vec![["USCC", "name", "grade", "regime", "added", "dropped", "reason"].map(String::from).to_vec()];
     for c in &u.changes {
-        rows.push(vec![c.enterprise.clone(), c.name.clone(), format!("{} → {}", g(c.from), g(c.to)), movement(c.movement).into(), list(&c.added), list(&c.dropped), c.reason.clone()]);
+        rows.push(vec![
+            c.enterprise.clone(),
+            c.name.clone(),
+            format!("{} → {}", g(c.from), g(c.to)),
+            movement(c.movement).into(),
+            list(&c.added),
+            list(&c.dropped),
+            c.reason.clone(),
+        ]);
     }
     o + &columns(&rows)
 }
@@ -266,7 +276,17 @@ pub fn verify_table(i: &Issued, sha: &str, problems: &[String]) -> String {
     let r = &i.record;
     let mut o = String::new();
     let _ = writeln!(o, "plan {} (seq {}): year {}, division {}", i.reference, i.seq, r.year, r.division);
-    let _ = writeln!(o, "inputs: K = {}, head hash {}, salt {:?}, rules {} (sha256 {}), draw {}{}", r.known_at_seq, r.head_hash, r.salt, r.rules_id, r.rules_sha256, r.draw_version, if r.inspectors.is_some() { ", inspector list recorded" } else { "" });
+    let _ = writeln!(
+        o,
+        "inputs: K = {}, head hash {}, salt {:?}, rules {} (sha256 {}), draw {}{}",
+        r.known_at_seq,
+        r.head_hash,
+        r.salt,
+        r.rules_id,
+        r.rules_sha256,
+        r.draw_version,
+        if r.inspectors.is_some() { ", inspector list recorded" } else { "" }
+    );
     let _ = writeln!(o, "seed {}", i.plan.seed);
     let _ = writeln!(o, "recorded plan sha256   {}", r.plan_sha256);
     let _ = writeln!(o, "recomputed plan sha256 {sha}");

@@ -147,7 +147,8 @@ impl Plan {
 }
 
 /// Draws the plan. Errors: [`PlanError::TooFewInspectors`] naming the first
-/// enterprise (in inspection order) that cannot get a pair.
+/// enterprise (USCC order) with fewer than two eligible inspectors, else the
+/// first (inspection order) that cannot get a pair other than its last one.
 pub fn draw_plan(inputs: Inputs<'_>) -> Result<Plan, PlanError> {
     let seed = seed(inputs.head_hash, inputs.year, inputs.division, inputs.salt);
     let mut draw = Draw::new(seed);
@@ -267,6 +268,16 @@ pub fn percent(part: usize, whole: usize) -> String {
 
 fn assign(inspections: &mut [Inspection], entries: &[Entry], pool: &Inspectors, draw: &mut Draw) -> Result<(), PlanError> {
     let names: HashMap<&str, &str> = entries.iter().map(|e| (e.enterprise.as_str(), e.name.as_str())).collect();
+    // Checked before any pair is drawn: the first enterprise (USCC order)
+    // with an inspection and fewer than two inspectors who may inspect it.
+    let inspected: std::collections::BTreeSet<&str> = inspections.iter().map(|i| i.enterprise.as_str()).collect();
+    if let Some((e, n)) = inspected.iter().map(|e| (*e, pool.eligible(e).len())).find(|(_, n)| *n < 2) {
+        return Err(PlanError::TooFewInspectors {
+            enterprise: e.to_string(),
+            name: names.get(e).copied().unwrap_or_default().to_string(),
+            message: format!("{n} eligible inspector(s) of {} (the others are conflicted), two needed", pool.list.len()),
+        });
+    }
     let mut last_of: HashMap<String, (usize, usize)> = HashMap::new();
     let mut previous: Option<(usize, usize)> = None;
     for ins in inspections.iter_mut() {
@@ -276,9 +287,6 @@ fn assign(inspections: &mut [Inspection], entries: &[Entry], pool: &Inspectors, 
             message,
         };
         let eligible = pool.eligible(&ins.enterprise);
-        if eligible.len() < 2 {
-            return Err(too_few(format!("{} eligible inspector(s) of {} (the others are conflicted), two needed", eligible.len(), pool.list.len())));
-        }
         let own = last_of.get(&ins.enterprise).copied();
         let pairs = |skip: &[Option<(usize, usize)>]| -> Vec<(usize, usize)> {
             let mut v = Vec::new();

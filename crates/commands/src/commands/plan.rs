@@ -92,7 +92,9 @@ pub fn run(ctx: &mut Ctx<'_>, a: PlanArgs) -> CliResult {
 }
 
 fn not_issued(year: i32, division: &str) -> CliError {
-    CliError::Rejected(format!("no {year} plan of division {division} is issued yet: issue it first with `credit-ledger plan --year {year} --division {division} --salt SALT --authority USCC`"))
+    CliError::Rejected(format!(
+        "no {year} plan of division {division} is issued yet: issue it first with `credit-ledger plan --year {year} --division {division} --salt SALT --authority USCC`"
+    ))
 }
 
 /// The plan record of (year, division) known at `upto`, if any.
@@ -233,9 +235,11 @@ pub fn recompute(ledger: &Ledger, rec: &Record, head: Seq) -> CliResult<Issued> 
 
 /// The rule set a plan record names, by id and SHA-256.
 fn plan_rules(book: &RuleBook, p: &PlanIssued) -> CliResult<RuleSet> {
-    book.sets().iter().find(|s| s.id == p.rules_id && s.sha256 == p.rules_sha256).cloned().ok_or_else(|| {
-        CliError::Failed(format!("the plan's rule set {} (sha256 {}) is neither shipped nor adopted in this ledger", p.rules_id, p.rules_sha256))
-    })
+    book.sets()
+        .iter()
+        .find(|s| s.id == p.rules_id && s.sha256 == p.rules_sha256)
+        .cloned()
+        .ok_or_else(|| CliError::Failed(format!("the plan's rule set {} (sha256 {}) is neither shipped nor adopted in this ledger", p.rules_id, p.rules_sha256)))
 }
 
 /// The plan's changes for the grades as of `as_of` (K = `k`, the rule set
