@@ -205,3 +205,74 @@ fn issue11_as_of_lists_moves_and_the_inspections_added_or_dropped() {
     let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--as-of", "2027-01-01"]);
     assert_eq!(o.status.code(), Some(2), "after the plan's year");
 }
+
+/// README "Re-checking a plan": docs/recheck-plan.py, an independent
+/// implementation (Python, standard library only), recomputes the plan from
+/// its public inputs and finds the same SHA-256; a changed input does not.
+#[test]
+fn issue11_an_independent_implementation_rechecks_the_plan() {
+    let (d, l) = issued();
+    let ins = inspectors();
+    let out = ok(run(&l, &["plan", "--year", "2026", "--division", "08", "--salt", SALT, "--authority", &authority(), "--inspectors", &ins, "--format", "json"]));
+    let f = write(d.path(), "plan.json", &out);
+    let script = fixtures().join("../docs/recheck-plan.py");
+    let o = std::process::Command::new("python3").arg(&script).arg(&f).arg(&ins).output().expect("python3 (3.11+) runs the re-check");
+    assert!(o.status.success() && stdout(&o).contains("MATCH"), "{}{}", stdout(&o), stderr(&o));
+    let p: Value = serde_json::from_str(&out).unwrap();
+    assert!(stdout(&o).contains(p["plan_sha256"].as_str().unwrap()));
+    // Without the inspector list, or with another salt, it cannot match.
+    let o = std::process::Command::new("python3").arg(&script).arg(&f).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let other = write(d.path(), "other.json", &out.replace(SALT, "another salt"));
+    let o = std::process::Command::new("python3").arg(&script).arg(&other).arg(&ins).output().unwrap();
+    assert!(stdout(&o).contains("MISMATCH"), "{}", stdout(&o));
+}
+
+/// Issue 11 item 6: the plan as a workbook, read back with calamine.
+#[test]
+fn issue11_plan_xlsx_has_chinese_headers_and_reads_back() {
+    use calamine::{Reader, Xlsx};
+    let (d, l) = issued();
+    let ins = inspectors();
+    let p = plan_json(&l, &["--inspectors", &ins]);
+    let x = d.path().join("plan.xlsx");
+    ok(run(&l, &["plan", "--year", "2026", "--division", "08", "--format", "xlsx", "--output", x.to_str().unwrap()]));
+    let bytes = std::fs::read(&x).unwrap();
+    let y = d.path().join("again.xlsx");
+    ok(run(&l, &["plan", "--year", "2026", "--division", "08", "--format", "xlsx", "--output", y.to_str().unwrap()]));
+    assert_eq!(bytes, std::fs::read(&y).unwrap(), "the same plan, the same bytes");
+    let mut book: Xlsx<_> = calamine::open_workbook(&x).unwrap();
+    assert_eq!(book.sheet_names(), vec!["监管计划", "分级统计", "检查安排", "计划依据"]);
+    let plan = book.worksheet_range("监管计划").unwrap();
+    let header: Vec<String> = plan.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(header[..4], ["统一社会信用代码", "企业名称", "信用风险等级", "等级决定文号"]);
+    let entries = p["plan"]["enterprises"].as_array().unwrap();
+    assert_eq!(plan.height(), entries.len() + 1);
+    let first: Vec<String> = plan.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(first[0], entries[0]["enterprise"].as_str().unwrap());
+    assert_eq!(first[2], entries[0]["grade"].as_str().unwrap());
+    let grades = book.worksheet_range("分级统计").unwrap();
+    let b: Vec<String> = grades.rows().nth(2).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!((b[0].as_str(), b[2].as_str()), ("B", "20"));
+    assert_eq!(b[3], p["plan"]["grades"][1]["sampled"].to_string());
+    let inspections = book.worksheet_range("检查安排").unwrap();
+    assert_eq!(inspections.height(), p["plan"]["inspections"].as_array().unwrap().len() + 1);
+    let inputs = book.worksheet_range("计划依据").unwrap();
+    assert!(inputs.rows().any(|r| r[1].to_string() == p["plan_sha256"].as_str().unwrap()));
+    // The header row is frozen in every sheet (the sheet XML's pane), and
+    // the name column is as wide as its widest name (CJK counted double).
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    for n in 1..=4 {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(&format!("xl/worksheets/sheet{n}.xml")).unwrap(), &mut xml).unwrap();
+        assert!(xml.contains(r#"ySplit="1""#) && xml.contains(r#"state="frozen""#), "sheet {n}: {xml:.400}");
+        if n == 1 {
+            let widest = entries.iter().map(|e| e["name"].as_str().unwrap().chars().count() * 2).max().unwrap();
+            // rust_xlsxwriter stores a width of w characters as w + 0.7109375 (its padding).
+            let pattern = r#"<col min="2" max="2" width=""#;
+            let at = xml.find(pattern).expect("the name column's width") + pattern.len();
+            let width: f64 = xml[at..].split('"').next().unwrap().parse().unwrap();
+            assert_eq!(width.floor() as usize, widest + 2, "name column width: {xml:.600}");
+        }
+    }
+}

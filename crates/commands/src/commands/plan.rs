@@ -39,9 +39,24 @@ pub fn run(ctx: &mut Ctx<'_>, a: PlanArgs) -> CliResult {
     if a.format == PlanFormat::Xlsx && a.output.is_none() {
         return Err(CliError::Rejected("--format xlsx writes a workbook: give --output FILE".into()));
     }
+    // The draw's inputs are taken only when it is drawn; an issued plan keeps its own.
+    let draw_only = [("--authority", a.authority.is_some()), ("--inspectors", a.inspectors.is_some()), ("--rules", a.rules.is_some())];
+    if a.salt.is_none() || a.as_of.is_some() {
+        if let Some((flag, _)) = draw_only.iter().find(|(_, given)| *given) {
+            return Err(CliError::Rejected(format!(
+                "{flag} is an input of the draw: it is taken only with --salt, when the plan is drawn and issued; an issued plan keeps its own"
+            )));
+        }
+    }
+    if a.salt.is_some() && a.as_of.is_some() {
+        return Err(CliError::Rejected("--as-of updates an issued plan; --salt draws a new one: give one of them".into()));
+    }
     let ledger = ctx.existing()?;
     let head = ledger.head()?.seq;
     let existing = find(&ledger, head, year, &division)?;
+    if existing.is_some() && a.salt.is_none() && a.as_of.is_none() && a.known_at_seq.is_some() {
+        return Err(CliError::Rejected("--known-at-seq is an input of the draw or of --as-of; an issued plan keeps its own K".into()));
+    }
     if let Some(as_of) = &a.as_of {
         let Some(rec) = existing else { return Err(not_issued(year, &division)) };
         let as_of = parse_date("--as-of", as_of)?;
