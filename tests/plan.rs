@@ -231,7 +231,7 @@ fn issue11_an_independent_implementation_rechecks_the_plan() {
 /// Issue 11 item 6: the plan as a workbook, read back with calamine.
 #[test]
 fn issue11_plan_xlsx_has_chinese_headers_and_reads_back() {
-    use calamine::{Reader, Xlsx};
+    use calamine::{DataType, Reader, Xlsx};
     let (d, l) = issued();
     let ins = inspectors();
     let p = plan_json(&l, &["--inspectors", &ins]);
@@ -258,7 +258,7 @@ fn issue11_plan_xlsx_has_chinese_headers_and_reads_back() {
     let inspections = book.worksheet_range("检查安排").unwrap();
     assert_eq!(inspections.height(), p["plan"]["inspections"].as_array().unwrap().len() + 1);
     let inputs = book.worksheet_range("计划依据").unwrap();
-    assert!(inputs.rows().any(|r| r[1].to_string() == p["plan_sha256"].as_str().unwrap()));
+    assert!(inputs.rows().any(|r| r[1].as_string().as_deref() == p["plan_sha256"].as_str()));
     // The header row is frozen in every sheet (the sheet XML's pane), and
     // the name column is as wide as its widest name (CJK counted double).
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
