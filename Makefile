@@ -12,14 +12,21 @@ FACTS  := fixtures/division-08/facts.jsonl
 build:
 	$(CARGO) build --release --locked -p credit-ledger
 
-## The main job: a fresh ledger, the fixture division imported, the annual grading of 2025.
+## The main job: a fresh ledger, the fixture division imported, the annual grading of 2025
+## issued, and the 2026 supervision plan drawn, written as a workbook and re-checked (issue 11).
+PLAN_SALT ?= make-run 2026
+AUTHORITY ?= 11659001MB1234567K
 run: build
 	rm -rf $(LEDGER)
 	mkdir -p $(dir $(LEDGER)) $(OUT)
 	$(BIN) --ledger $(LEDGER) import $(FACTS)
 	$(BIN) --ledger $(LEDGER) grade-all --on $(ON) --division 08
 	$(BIN) --ledger $(LEDGER) grade-all --on $(ON) --division 08 --format csv --output $(OUT)/grades-$(ON).csv
-	@echo "CSV: $(OUT)/grades-$(ON).csv   ledger: $(LEDGER)"
+	$(BIN) --ledger $(LEDGER) issue --year 2025
+	$(BIN) --ledger $(LEDGER) plan --year 2026 --division 08 --salt "$(PLAN_SALT)" --authority $(AUTHORITY) \
+	  --inspectors fixtures/plan/inspectors-08.toml --format xlsx --output $(OUT)/plan-2026-08.xlsx
+	$(BIN) --ledger $(LEDGER) plan verify PLAN-2026-08
+	@echo "CSV: $(OUT)/grades-$(ON).csv   plan: $(OUT)/plan-2026-08.xlsx   ledger: $(LEDGER)"
 
 ## The ledger as a service (README "The server", "The web pages"): the fixture division in its
 ## own ledger (imported, and the 2025 annual run issued, when missing) served on loopback with the
