@@ -61,10 +61,10 @@ soak:
 	CRASH_KILLS=$(CRASH_KILLS) $(if $(CRASH_SEED),CRASH_SEED=$(CRASH_SEED)) \
 	  $(CARGO) test --locked -p credit-ledger --test crash -- --exact issue7_crash_kills --nocapture
 
-## The functional core (model, rules, grading, supervision) and the page rendering (ui) do no I/O, read no clock or
+## The functional core (model, rules, grading, supervision), the page rendering (ui) and the workbook writer (xlsx) do no I/O, read no clock or
 ## environment: clippy's disallowed-methods (each crate's clippy.toml) enforce it.
 lint:
-	$(CARGO) clippy --locked -p model -p rules -p grading -p ui -p supervision --lib -- -D clippy::disallowed_methods
+	$(CARGO) clippy --locked -p model -p rules -p grading -p ui -p supervision -p xlsx --lib -- -D clippy::disallowed_methods
 
 ## Regenerate the fixture division (deterministic: same seed, same bytes).
 fixtures:

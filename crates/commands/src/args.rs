@@ -69,14 +69,16 @@ pub enum Command {
     Plan(PlanArgs),
 }
 
-/// Output of grade-all: a table, a JSON list of reports, CSV, or JSON
-/// Lines (one compact report per line, for streaming; grade-all only).
+/// Output of grade-all: a table, a JSON list of reports, CSV, JSON Lines
+/// (one compact report per line, for streaming; grade-all only), or an
+/// XLSX workbook with Chinese headers (grade-all only, to `--output FILE`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
     Json,
     Csv,
     Jsonl,
+    Xlsx,
 }
 
 /// Output of the other commands: a readable table or JSON.
@@ -138,7 +140,7 @@ pub struct GradeAllArgs {
     /// Only enterprises of this division (jurisdiction code in force on V, e.g. 08).
     #[arg(long, value_name = "D")]
     pub division: Option<String>,
-    /// Output format: table (default), json (list of reports) or csv.
+    /// Output format: table (default), json (list of reports), csv, jsonl (one report per line) or xlsx (a workbook; needs --output).
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
     /// Write to this file (atomically) instead of stdout.

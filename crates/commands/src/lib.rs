@@ -18,7 +18,6 @@ mod render_appeal;
 mod render_plan;
 mod render_replay;
 mod render_rules;
-pub mod xlsx;
 
 pub use commands::run;
 /// The question's parts as the commands resolve them, for other shells

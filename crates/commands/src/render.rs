@@ -176,6 +176,43 @@ pub fn csv_row(r: &GradeReport) -> [String; 12] {
     ]
 }
 
+/// The sheet of `grade-all --format xlsx` (issue 11, part 6).
+pub const XLSX_SHEET: &str = "信用风险等级";
+
+/// Its column headers: the columns of [`CSV_HEADER`], in Chinese.
+pub const XLSX_HEADER: [&str; 12] =
+    ["统一社会信用代码", "企业名称", "所属师", "信用风险等级", "得分", "未满足条件", "触发情形", "等级调整", "决定性理由", "知识截止序号", "规则集", "规则集SHA-256"];
+
+/// One row of `grade-all --format xlsx`: the values of [`csv_row`], the
+/// score (one decimal) and the knowledge cut as numbers, an empty value as
+/// a blank cell. Text is written as text, so it needs no guard against
+/// formulas (unlike [`csv_text`]).
+pub fn xlsx_row(r: &GradeReport) -> Vec<xlsx::Cell> {
+    use xlsx::Cell;
+    let text = |s: String| if s.is_empty() { Cell::Empty } else { Cell::Text(s) };
+    let failed: Vec<&str> = r.failed_conditions().map(|c| c.id.as_str()).collect();
+    let fired: Vec<&str> = r.fired_triggers().map(|t| t.id.as_str()).collect();
+    let adj = r.adjustments.first().map(|a| format!("{}→{}", a.from, a.to)).unwrap_or_default();
+    // Points as f64 only here, for the spreadsheet's own number type.
+    let score = r.score.map_or_else(|| Cell::text("-"), |s| Cell::Number { value: s.as_f64(), decimals: 1 });
+    // A seq past i64 cannot occur in a ledger; it would still be written exactly, as text.
+    let known = i64::try_from(r.known_at_seq.0).map_or_else(|_| Cell::Text(r.known_at_seq.to_string()), Cell::Int);
+    vec![
+        text(r.enterprise.clone()),
+        text(r.name.clone()),
+        text(r.division.clone()),
+        text(grade_text(r)),
+        score,
+        text(failed.join(" ")),
+        text(fired.join(" ")),
+        text(adj),
+        text(Some(r.decisive_reasons()).filter(|d| d != "-").unwrap_or_default()),
+        known,
+        text(r.rules.id.clone()),
+        text(r.rules.sha256.clone()),
+    ]
+}
+
 /// One report of `grade-all --format jsonl`: compact, on one line.
 pub fn json_line(r: &GradeReport) -> CliResult<String> {
     serde_json::to_string(r).map(|l| l + "\n").map_err(|e| CliError::Failed(format!("cannot render json: {e}")))

@@ -3,7 +3,7 @@
 use crate::commands::plan::Issued;
 use crate::error::{CliError, CliResult};
 use crate::render::columns;
-use crate::xlsx::{workbook, Cell, Sheet};
+use xlsx::{workbook, Cell, Sheet};
 use std::fmt::Write;
 use supervision::{Cadence, Move, Purpose, Update};
 

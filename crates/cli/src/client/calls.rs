@@ -41,7 +41,7 @@ pub fn call(command: Command) -> CliResult<Plan> {
         Command::GradeAll(a) => {
             let mut q = question(&a.question)?;
             opt(&mut q, "division", a.division);
-            list_format(&mut q, a.format);
+            list_format(&mut q, a.format)?;
             Call::get("/grade-all".into(), q).into(a.output.map_or(Sink::Stdout, Sink::File))
         }
         Command::Issue(a) => {
@@ -80,7 +80,7 @@ pub fn call(command: Command) -> CliResult<Plan> {
                 q.push(("official_run", "true".into()));
             }
             opt(&mut q, "division", a.division);
-            list_format(&mut q, a.format);
+            list_format(&mut q, a.format)?;
             Call::get("/replay".into(), q).into(a.output.map_or(Sink::Stdout, Sink::File))
         }
         Command::WhatIf(a) => {
@@ -179,13 +179,20 @@ fn report_format(q: &mut Query, f: ReportFormat) {
     }
 }
 
-fn list_format(q: &mut Query, f: Format) {
+fn list_format(q: &mut Query, f: Format) -> CliResult {
     match f {
         Format::Table => {}
         Format::Json => q.push(("format", "json".into())),
         Format::Csv => q.push(("format", "csv".into())),
         Format::Jsonl => q.push(("format", "jsonl".into())),
+        // The server answers in text; the division board's page offers its table as XLSX.
+        Format::Xlsx => {
+            return Err(CliError::Rejected(
+                "--format xlsx is written on this machine from a ledger directory: run without --server, or ask the server for csv".into(),
+            ))
+        }
     }
+    Ok(())
 }
 
 /// A rule-set argument as the server takes it: an id. A file (as the
@@ -230,4 +237,33 @@ fn inputs(names: &[String], q: &mut Query) -> CliResult<Payload> {
 
 fn local_only(command: &str, why: &str) -> CliError {
     CliError::Rejected(format!("{command} is not available through a server ({why}); run it without --server and with $CREDIT_LEDGER_SERVER empty"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    fn call(args: &[&str]) -> commands::CliResult<super::Plan> {
+        let cli = commands::args::Cli::try_parse_from(std::iter::once("credit-ledger").chain(args.iter().copied())).unwrap();
+        super::call(cli.command)
+    }
+
+    /// Issue 11: a workbook is written on this machine from a ledger
+    /// directory; through a server the client refuses it before sending.
+    #[test]
+    fn issue11_xlsx_is_refused_through_a_server() {
+        for args in [
+            &["grade-all", "--on", "2025-12-31", "--format", "xlsx", "--output", "g.xlsx"][..],
+            &["replay", "--rules", "xpcc-trial", "--vs-rules", "xpcc-revised", "--on", "2025-12-31", "--format", "xlsx", "--output", "r.xlsx"],
+        ] {
+            match call(args) {
+                Err(e) => {
+                    assert_eq!(e.exit_code(), 2, "{args:?}");
+                    assert!(e.to_string().contains("--format xlsx is written on this machine"), "{e}");
+                }
+                Ok(_) => panic!("{args:?} was sent"),
+            }
+        }
+        assert!(call(&["grade-all", "--on", "2025-12-31", "--format", "csv"]).is_ok(), "csv still goes through");
+    }
 }

@@ -31,6 +31,9 @@ pub fn one(ctx: &mut Ctx<'_>, a: GradeArgs) -> CliResult {
 /// flight (see `store::stream`) and two batches of enterprises (the table,
 /// for people, keeps its rows).
 pub fn all(ctx: &mut Ctx<'_>, a: GradeAllArgs) -> CliResult {
+    if a.format == Format::Xlsx && a.output.is_none() {
+        return Err(CliError::Rejected("--format xlsx writes a binary workbook, never to stdout: give --output FILE".into()));
+    }
     if let Some(d) = &a.division {
         model::fact::check_division(d).map_err(|e| CliError::Rejected(format!("--division: {}", e.message)))?;
     }
@@ -43,6 +46,8 @@ pub fn all(ctx: &mut Ctx<'_>, a: GradeAllArgs) -> CliResult {
         out.write(&csv_line(render::CSV_HEADER)?)?;
     }
     let mut table_rows = Vec::new();
+    // The workbook is assembled whole (the writer holds every cell).
+    let mut xlsx_rows = Vec::new();
     let (mut unregistered, mut in_scope) = (0usize, 0usize);
     let result = super::walk::each_batch(&ledger, q.known_at, |batch| {
         let graded: Vec<_> = batch
@@ -67,6 +72,7 @@ pub fn all(ctx: &mut Ctx<'_>, a: GradeAllArgs) -> CliResult {
                     out.write(render::json_element(&r)?.as_bytes())?;
                 }
                 Format::Jsonl => out.write(render::json_line(&r)?.as_bytes())?,
+                Format::Xlsx => xlsx_rows.push(render::xlsx_row(&r)),
             }
             in_scope += 1;
         }
@@ -81,7 +87,7 @@ pub fn all(ctx: &mut Ctx<'_>, a: GradeAllArgs) -> CliResult {
     // Enterprises with facts but no registration: a footer line in the
     // table; on stderr for json and csv, whose shapes stay as CONTRACT.md §3.
     let skipped = (unregistered > 0).then(|| render::unregistered_note(unregistered, q.known_at));
-    if let (Some(skip), Format::Json | Format::Csv | Format::Jsonl) = (&skipped, a.format) {
+    if let (Some(skip), Format::Json | Format::Csv | Format::Jsonl | Format::Xlsx) = (&skipped, a.format) {
         note(ctx.err, format_args!("credit-ledger: {skip}"));
     }
     match a.format {
@@ -90,6 +96,16 @@ pub fn all(ctx: &mut Ctx<'_>, a: GradeAllArgs) -> CliResult {
             out.write(text.as_bytes())?;
         }
         Format::Json => out.write(if in_scope == 0 { b"[]\n" } else { b"\n]\n" })?,
+        Format::Xlsx => {
+            let sheet = xlsx::Sheet { name: render::XLSX_SHEET.into(), headers: render::XLSX_HEADER.iter().map(|h| h.to_string()).collect(), rows: xlsx_rows };
+            match xlsx::workbook(&[sheet]) {
+                Ok(bytes) => out.write(&bytes)?,
+                Err(e) => {
+                    out.discard();
+                    return Err(CliError::Failed(format!("cannot write the workbook: {e}")));
+                }
+            }
+        }
         Format::Csv | Format::Jsonl => {}
     }
     out.finish()

@@ -15,6 +15,11 @@ use rules::RuleSet;
 use store::Ledger;
 
 pub fn run(ctx: &mut Ctx<'_>, a: ReplayArgs) -> CliResult {
+    // Refused before anything is opened or written.
+    if matches!(a.format, Format::Jsonl | Format::Xlsx) {
+        let f = if a.format == Format::Jsonl { "jsonl" } else { "xlsx" };
+        return Err(CliError::Rejected(format!("--format {f} is for grade-all; replay answers as table, json or csv")));
+    }
     if let Some(d) = &a.division {
         model::fact::check_division(d).map_err(|e| CliError::Rejected(format!("--division: {}", e.message)))?;
     }
@@ -30,7 +35,8 @@ pub fn run(ctx: &mut Ctx<'_>, a: ReplayArgs) -> CliResult {
     let mut out = Output::open(a.output.as_deref(), ctx.out)?;
     let head = render::Head { on, division: a.division.as_deref(), x: &x, y: &y };
     match a.format {
-        Format::Jsonl => return Err(CliError::Rejected("--format jsonl is for grade-all; replay answers as table, json or csv".into())),
+        // Refused above.
+        Format::Jsonl | Format::Xlsx => {}
         Format::Csv => out.write(&csv_line(render::CSV_HEADER)?)?,
         Format::Json => out.write(render::json_start(&head)?.as_bytes())?,
         Format::Table => {}
@@ -40,7 +46,7 @@ pub fn run(ctx: &mut Ctx<'_>, a: ReplayArgs) -> CliResult {
     let result = walk(&ledger, on, a.division.as_deref(), &x, &y, ctx.progress, |m| {
         match a.format {
             Format::Table if m.change != Some(Move::Score) => table_rows.push(m),
-            Format::Table | Format::Jsonl => {}
+            Format::Table | Format::Jsonl | Format::Xlsx => {}
             Format::Csv => out.write(&csv_line(render::csv_row(&m, &x, &y))?)?,
             Format::Json => {
                 out.write(render::json_mover(&m, written == 0)?.as_bytes())?;
@@ -59,7 +65,7 @@ pub fn run(ctx: &mut Ctx<'_>, a: ReplayArgs) -> CliResult {
     match a.format {
         Format::Table => out.write(render::table(&head, &summary, &table_rows).as_bytes())?,
         Format::Json => out.write(render::json_end(&summary)?.as_bytes())?,
-        Format::Csv | Format::Jsonl => {}
+        Format::Csv | Format::Jsonl | Format::Xlsx => {}
     }
     out.finish()
 }
