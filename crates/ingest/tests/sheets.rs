@@ -45,7 +45,7 @@ fn book_with(name: &str, rows: &[Vec<C>], merge: Option<(u32, u16, u32, u16)>) -
             match cell {
                 C::S(t) => drop(s.write_string(r, c, *t).unwrap()),
                 C::N(n) => drop(s.write_number(r, c, *n).unwrap()),
-                C::D(y, m, d) => drop(s.write_datetime_with_format(r, c, &ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &day).unwrap()),
+                C::D(y, m, d) => drop(s.write_datetime_with_format(r, c, ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &day).unwrap()),
                 C::F(f) => drop(s.write_formula(r, c, *f).unwrap()),
                 C::E => {}
             }
@@ -101,7 +101,9 @@ fn issue11_the_fixture_sheets_read_into_the_facts_of_their_jsonl_twins() {
 
 #[test]
 fn issue11_wan_yuan_and_multi_measure_rows_give_exact_fines() {
-    let s = read(&book("行政处罚信息", &[headers(), good("罚〔2025〕1号", E1), vec![C::S("罚〔2025〕2号"), C::S("乙"), C::S(E2), C::S("罚款"), C::S("0.012345"), C::D(2025, 3, 2)]])).unwrap();
+    let s =
+        read(&book("行政处罚信息", &[headers(), good("罚〔2025〕1号", E1), vec![C::S("罚〔2025〕2号"), C::S("乙"), C::S(E2), C::S("罚款"), C::S("0.012345"), C::D(2025, 3, 2)]]))
+            .unwrap();
     let lines: Vec<String> = s.jsonl().lines().map(String::from).collect();
     assert!(lines[0].contains(r#""measures":[{"type":"warning"},{"type":"fine","amount_yuan":12345}]"#), "{}", lines[0]);
     assert!(lines[0].contains(r#""occurred_on":"2025-03-01""#) && lines[0].contains(r#""ref":"罚〔2025〕1号""#), "{}", lines[0]);
@@ -159,13 +161,16 @@ fn issue11_bad_cells_name_the_sheet_row_and_column_and_every_bad_row_is_listed()
     numeric_code[2] = C::N(916608000000158383.0);
     let mut no_date = good("罚5", E1);
     no_date[5] = C::E;
-    let got = rows(read(&book("行政处罚信息", &[headers(), bad_date, good("罚ok", E2), unknown, sub_fen, numeric_code, no_date])));
+    let mut no_fine = good("罚6", E1);
+    no_fine[3] = C::S("警告");
+    let got = rows(read(&book("行政处罚信息", &[headers(), bad_date, good("罚ok", E2), unknown, sub_fen, numeric_code, no_date, no_fine])));
     let want = [
         "list.xlsx, sheet \"行政处罚信息\", row 2, column 处罚决定日期 (F): \"2025-13-01\" is not a day",
         "row 4, column 处罚类别 (D): \"记过\" is not in the mapping's value table",
         "row 5, column 罚款金额(万元) (E): 1.2345678 万元 is 12345.678 yuan, finer than a fen",
         "row 6, column 统一社会信用代码 (C): is the number",
         "row 7, column 处罚决定日期 (F): is empty",
+        "row 8, columns 罚款金额(万元) (E), 处罚类别 (D): gives `amount_yuan` of the fine in `measures`, but the row's `measures` has no fine",
     ];
     assert_eq!(got.len(), want.len(), "{got:#?}");
     for (g, w) in got.iter().zip(want) {

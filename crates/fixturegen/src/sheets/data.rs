@@ -146,7 +146,7 @@ pub fn sampling_notice(people: &[Enterprise]) -> Table {
 
 /// The penalty decisions: 处罚类别 as published, the 罚款金额(万元) cell, and
 /// the measures it stands for with each fine's amount in fen, written out.
-const PENALTIES: &[(&str, Option<Amount>, &[(&str, i64)])] = &[
+const PENALTIES: &[Decision] = &[
     ("警告", None, &[("warning", 0)]),
     ("罚款", Some(Amount::Number(1.2345)), &[("fine", 1_234_500)]),
     ("警告、罚款", Some(Amount::Text("0.5")), &[("warning", 0), ("fine", 500_000)]),
@@ -160,6 +160,9 @@ const PENALTIES: &[(&str, Option<Amount>, &[(&str, i64)])] = &[
     ("吊销许可证、罚款", Some(Amount::Number(20.0)), &[("licence_revoked", 0), ("fine", 20_000_000)]),
     ("罚款", Some(Amount::Text(" 0.8 ")), &[("fine", 800_000)]),
 ];
+
+/// 处罚类别, the 罚款金额(万元) cell, and (measure type, fine in fen) of each measure.
+type Decision = (&'static str, Option<Amount>, &'static [(&'static str, i64)]);
 
 /// A 罚款金额(万元) cell.
 #[derive(Clone, Copy)]
@@ -220,10 +223,6 @@ pub fn penalty_list(people: &[Enterprise]) -> Table {
         ]));
     }
     Table {
-        stem: "penalty-list",
-        sheet: "行政处罚信息",
-        headers: &["决定书文号", "当事人", "统一社会信用代码", "处罚类别", "罚款金额(万元)", "处罚决定日期"],
-        rows,
-        facts,
+        stem: "penalty-list", sheet: "行政处罚信息", headers: &["决定书文号", "当事人", "统一社会信用代码", "处罚类别", "罚款金额(万元)", "处罚决定日期"], rows, facts
     }
 }

@@ -52,10 +52,9 @@ pub fn text(d: &Data) -> Result<Option<String>, String> {
 /// fact's validation.
 pub fn uscc(d: &Data) -> Result<Option<String>, String> {
     match d {
-        Data::Int(_) | Data::Float(_) => Err(format!(
-            "is the number {}, not text: a credit code typed as a number loses digits; format the column as text",
-            text(d)?.unwrap_or_default()
-        )),
+        Data::Int(_) | Data::Float(_) => {
+            Err(format!("is the number {}, not text: a credit code typed as a number loses digits; format the column as text", text(d)?.unwrap_or_default()))
+        }
         _ => text(d),
     }
 }
@@ -68,10 +67,9 @@ pub fn date(d: &Data) -> Result<Option<String>, String> {
         _ if is_empty(d) => Ok(None),
         Data::DateTime(dt) => serial_date(dt).map(Some),
         Data::String(s) => date_text(s.trim()).map(Some),
-        Data::Int(_) | Data::Float(_) => Err(format!(
-            "is the number {}, not a date: type the date as text (2025-03-01) or format the cell as a date",
-            text(d)?.unwrap_or_default()
-        )),
+        Data::Int(_) | Data::Float(_) => {
+            Err(format!("is the number {}, not a date: type the date as text (2025-03-01) or format the cell as a date", text(d)?.unwrap_or_default()))
+        }
         other => text(other).and_then(|t| date_text(&t.unwrap_or_default()).map(Some)),
     }
 }
@@ -260,7 +258,10 @@ mod tests {
         assert_eq!(text(&Data::String("   ".into())), Ok(None));
         assert!(text(&Data::Bool(true)).is_err());
         assert!(uscc(&Data::Float(9.1e17)).unwrap_err().contains("format the column as text"));
-        assert_eq!((column_letters(0), column_letters(5), column_letters(25), column_letters(26), column_letters(701)), ("A".into(), "F".into(), "Z".into(), "AA".into(), "ZZ".into()));
+        assert_eq!(
+            (column_letters(0), column_letters(5), column_letters(25), column_letters(26), column_letters(701)),
+            ("A".into(), "F".into(), "Z".into(), "AA".into(), "ZZ".into())
+        );
         assert_eq!(cell_name(4, 2), "C5");
     }
 }

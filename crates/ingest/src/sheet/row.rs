@@ -25,10 +25,7 @@ pub fn fact(mapping: &Mapping, cells: &[&Data]) -> Result<String, RowFault> {
         };
         values.push(v);
     }
-    let mut obj: Vec<(String, Json)> = vec![
-        ("kind".into(), Json::Str(mapping.kind.name().into())),
-        ("ref".into(), Json::Str(fill(&mapping.reference, &values))),
-    ];
+    let mut obj: Vec<(String, Json)> = vec![("kind".into(), Json::Str(mapping.kind.name().into())), ("ref".into(), Json::Str(fill(&mapping.reference, &values)))];
     for (c, v) in mapping.columns.iter().zip(&values) {
         if let (Target::Field(f), Some(v)) = (&c.target, v) {
             obj.push((f.clone(), v.clone()));
@@ -69,7 +66,7 @@ fn fill(template: &[Piece], values: &[Option<Json>]) -> String {
 fn place(obj: &mut [(String, Json)], list: &str, key: &str, value: &str, leaf: &str, v: Json) -> Result<(), String> {
     let items = match obj.iter_mut().find(|(k, _)| k == list) {
         Some((_, Json::List(items))) => items,
-        _ => return Err(format!("gives a {leaf} for the {value} of {list}, but the row lists no {list}")),
+        _ => return Err(format!("gives `{leaf}` of the {value} in `{list}`, but the row has no `{list}`")),
     };
     let wanted = Json::Str(value.into());
     let mut matching = items.iter_mut().filter_map(|x| match x {
@@ -77,11 +74,11 @@ fn place(obj: &mut [(String, Json)], list: &str, key: &str, value: &str, leaf: &
         _ => None,
     });
     let Some(target) = matching.next() else {
-        return Err(format!("gives a {leaf}, but the row's {list} has no {value}"));
+        return Err(format!("gives `{leaf}` of the {value} in `{list}`, but the row's `{list}` has no {value}"));
     };
     target.push((leaf.to_string(), v));
     if matching.next().is_some() {
-        return Err(format!("gives one {leaf}, but the row's {list} has {value} more than once"));
+        return Err(format!("gives one `{leaf}`, but the row's `{list}` has {value} more than once"));
     }
     Ok(())
 }
