@@ -185,4 +185,12 @@ fn issue11_xlsx_arguments_are_checked_before_anything_is_read() {
         assert!(stderr(&o).contains(want), "{args:?}: {}", stderr(&o));
         assert!(!ledger.exists());
     }
+    // Through a server: refused before anything is sent (no server listens here).
+    let o = bin_at(NOW)
+        .env_remove("CREDIT_LEDGER_SERVER")
+        .args(["--server", "http://127.0.0.1:9", "import", "--format", "xlsx", &file, "--sheet", sheet, "--mapping", &mapping])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("import --format xlsx is not available through a server"), "{}", stderr(&o));
 }
