@@ -66,9 +66,10 @@ soak:
 lint:
 	$(CARGO) clippy --locked -p model -p rules -p grading -p ui -p supervision -p xlsx --lib -- -D clippy::disallowed_methods
 
-## Regenerate the fixture division (deterministic: same seed, same bytes).
+## Regenerate the fixture division and the spreadsheet fixtures (deterministic: same seed, same bytes).
 fixtures:
 	$(CARGO) run --release --locked -p fixturegen -- --seed 8 --division 08 --enterprises 220 --out $(FACTS)
+	$(CARGO) run --release --locked -p fixturegen -- sheets --out fixtures/sheets
 
 clean:
 	rm -rf $(LEDGER) $(OUT) $(SERVE_LEDGER) $(SERVE_LEDGER).audit.jsonl $(SERVE_LEDGER).server

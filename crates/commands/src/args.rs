@@ -33,7 +33,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug, Clone)]
 pub enum Command {
-    /// Append facts from JSON Lines files (`-` = stdin): all validated first, then appended atomically.
+    /// Append facts from JSON Lines files (`-` = stdin), or from an XLSX sheet through a mapping (--format xlsx): all validated first, then appended atomically.
     Import(ImportArgs),
     /// One enterprise's grade report as of (V, K, R).
     Grade(GradeArgs),
@@ -88,21 +88,35 @@ pub enum ReportFormat {
     Json,
 }
 
-/// Output of import.
+/// Output of import, or (`xlsx`) what its input is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ImportFormat {
     Table,
     Json,
+    /// FILE is an XLSX workbook whose sheet `--sheet` is read through the
+    /// mapping `--mapping` (docs/SHEETS.md); the outcome is reported as a table.
+    Xlsx,
 }
 
 #[derive(Args, Debug, Clone)]
 pub struct ImportArgs {
-    /// JSON Lines files of facts (CONTRACT.md §1); `-` reads stdin.
+    /// JSON Lines files of facts (CONTRACT.md §1); `-` reads stdin. With
+    /// `--format xlsx`: exactly one XLSX workbook.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
-    /// Output format.
+    /// Output format (table or json) of a JSON Lines import; `xlsx` instead
+    /// says that FILE is an XLSX workbook (read with --sheet and --mapping,
+    /// docs/SHEETS.md), and the outcome is printed as a table.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ImportFormat,
+    /// With --format xlsx (required there, refused otherwise): the name of the sheet to read.
+    #[arg(long, value_name = "NAME", required_if_eq("format", "xlsx"))]
+    pub sheet: Option<String>,
+    /// With --format xlsx (required there, refused otherwise): the mapping file (TOML,
+    /// docs/SHEETS.md) from the sheet's columns to fact fields, e.g.
+    /// fixtures/mappings/sampling-notice.toml or fixtures/mappings/penalty-list.toml.
+    #[arg(long, value_name = "MAPPING.toml", required_if_eq("format", "xlsx"))]
+    pub mapping: Option<String>,
 }
 
 /// The question: evaluation date V, knowledge cut K, rule set R.

@@ -17,6 +17,8 @@ pub const SLOT_TARGET: u8 = 0x02;
 pub enum J {
     S(String),
     I(i64),
+    /// A number as its exact decimal literal (an amount such as `123.45`).
+    Dec(String),
     B(bool),
     A(Vec<J>),
     O(Vec<(&'static str, J)>),
@@ -31,10 +33,17 @@ impl J {
     pub fn date(d: NaiveDate) -> J {
         J::S(d.format("%Y-%m-%d").to_string())
     }
+    /// The value as JSON text.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
     fn write(&self, out: &mut String) {
         match self {
             J::S(s) => write_str(out, s),
             J::I(i) => out.push_str(&i.to_string()),
+            J::Dec(d) => out.push_str(d),
             J::B(b) => out.push_str(if *b { "true" } else { "false" }),
             J::A(xs) => {
                 out.push('[');

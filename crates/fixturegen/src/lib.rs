@@ -19,6 +19,7 @@ mod names;
 mod refs;
 mod rng;
 mod runs;
+pub mod sheets;
 mod timeline;
 
 pub use timeline::Profile;

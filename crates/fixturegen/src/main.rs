@@ -21,13 +21,21 @@
 //! appears only when complete. With at most 1,000 licence holders in one
 //! division (`make fixtures`), the output is the committed fixture's
 //! generator, byte for byte. Counts per kind are printed to stderr at the end.
+//!
+//! ```text
+//! fixturegen sheets [--out fixtures/sheets]
+//! ```
+//!
+//! writes the spreadsheet fixtures instead (issue 11, `sheets` module): a
+//! sampling notice and a penalty list as XLSX, their JSON Lines twins and
+//! the registrations of their enterprises; always the same bytes.
 //! Exit 2: arguments rejected (nothing written); 1: the output could not be written.
 
 use fixturegen::{Config, Size, Summary};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-const USAGE: &str = "usage: fixturegen [--seed N] [--division DD] [--divisions K] [--enterprises N | --facts N] [--out FILE]";
+const USAGE: &str = "usage: fixturegen [--seed N] [--division DD] [--divisions K] [--enterprises N | --facts N] [--out FILE]\n       fixturegen sheets [--out DIR]";
 
 fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
     value.parse().map_err(|_| format!("{flag}: not a number: {value}"))
@@ -90,7 +98,34 @@ fn write(cfg: &Config, out: &Path) -> std::io::Result<Summary> {
     Ok(summary)
 }
 
+/// `fixturegen sheets [--out DIR]`: the spreadsheet fixtures.
+fn sheets(mut args: impl Iterator<Item = String>) -> ! {
+    let out = match (args.next().as_deref(), args.next(), args.next()) {
+        (None, _, _) => PathBuf::from("fixtures/sheets"),
+        (Some("--out"), Some(dir), None) => PathBuf::from(dir),
+        _ => {
+            eprintln!("fixturegen: {USAGE}");
+            std::process::exit(2);
+        }
+    };
+    match fixturegen::sheets::write_all(&out) {
+        Ok(files) => {
+            for f in files {
+                eprintln!("fixturegen: wrote {}", f.display());
+            }
+            std::process::exit(0)
+        }
+        Err(e) => {
+            eprintln!("fixturegen: cannot write {}: {e}", out.display());
+            std::process::exit(1)
+        }
+    }
+}
+
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("sheets") {
+        sheets(std::env::args().skip(2));
+    }
     let (cfg, out) = match parse_args() {
         Ok(a) => a,
         Err(e) => {

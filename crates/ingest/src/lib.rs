@@ -6,6 +6,7 @@ mod adopt;
 mod check;
 mod lines;
 mod relations;
+pub mod sheet;
 
 use lines::{parse_all, Parsed};
 use model::{parse_line_with, Fact, FactDraft, Seq, Timestamp};

@@ -64,7 +64,7 @@ fn fixture_ledger() -> tempfile::TempDir {
     use commands::args::{Command, ImportArgs, ImportFormat, IssueArgs, ReportFormat};
     let dir = tempfile::tempdir().unwrap();
     let facts = repo().join("fixtures/division-08/facts.jsonl").to_string_lossy().into_owned();
-    command(dir.path(), Command::Import(ImportArgs { files: vec![facts], format: ImportFormat::Table }));
+    command(dir.path(), Command::Import(ImportArgs { files: vec![facts], format: ImportFormat::Table, sheet: None, mapping: None }));
     command(dir.path(), Command::Issue(IssueArgs { year: 2025, supersede: false, rules: None, format: ReportFormat::Table }));
     dir
 }

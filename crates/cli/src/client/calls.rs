@@ -25,6 +25,9 @@ const TOML: &str = "application/toml";
 /// The request for `command`, or why it cannot go through a server.
 pub fn call(command: Command) -> CliResult<Plan> {
     let call = match command {
+        Command::Import(a) if a.format == ImportFormat::Xlsx => {
+            return Err(local_only("import --format xlsx", "the server takes JSON Lines; its rows would be reported as lines, not as sheet rows and columns"))
+        }
         Command::Import(a) => {
             let mut q = Query::new();
             if a.format == ImportFormat::Json {
