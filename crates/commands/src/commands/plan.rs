@@ -65,7 +65,7 @@ pub fn run(ctx: &mut Ctx<'_>, a: PlanArgs) -> CliResult {
         }
         let k = known_at(a.known_at_seq, None, &ledger)?;
         let issued = recompute(&ledger, &rec, head)?;
-        let update = updated(&ledger, &issued, as_of, k)?;
+        let update = updated(&ledger, &issued, as_of, k, &ctx.files)?;
         ctx.known_at = Some(k);
         let text = match a.format {
             PlanFormat::Json => render::json(&serde_json::json!({ "ref": issued.reference, "seq": issued.seq.0, "known_at_seq": k.0, "update": update }))?,
@@ -259,9 +259,9 @@ fn plan_rules(book: &RuleBook, p: &PlanIssued) -> CliResult<RuleSet> {
 
 /// The plan's changes for the grades as of `as_of` (K = `k`, the rule set
 /// in force on `as_of`; the regimes stay the plan's).
-fn updated(ledger: &Ledger, issued: &Issued, as_of: ChinaDate, k: Seq) -> CliResult<supervision::Update> {
+fn updated(ledger: &Ledger, issued: &Issued, as_of: ChinaDate, k: Seq, files: &crate::ctx::Files) -> CliResult<supervision::Update> {
     let book = book_at(ledger, k)?;
-    let grading_rules = rule_set(None, as_of, &book, &crate::ctx::Files::Disk)?;
+    let grading_rules = rule_set(None, as_of, &book, files)?;
     let plan_rules = plan_rules(&book_at(ledger, ledger.head()?.seq)?, &issued.record)?;
     let division = issued.plan.division.clone();
     let mut now: Vec<Current> = Vec::new();
