@@ -60,11 +60,9 @@ impl Draw {
         if n <= 1 {
             return 0;
         }
-        let zone = ((1u128 << 64) / n as u128) * n as u128;
         loop {
-            let x = self.next_u64();
-            if (x as u128) < zone {
-                return x % n;
+            if let Some(v) = accept(self.next_u64(), n) {
+                return v;
             }
         }
     }
@@ -78,6 +76,12 @@ impl Draw {
             items.swap(i, j);
         }
     }
+}
+
+/// x mod n when x < n × ⌊2^64 / n⌋ (n > 1), else `None`: the next word is read.
+fn accept(x: u64, n: u64) -> Option<u64> {
+    let zone = ((1u128 << 64) / n as u128) * n as u128;
+    ((x as u128) < zone).then_some(x % n)
 }
 
 #[cfg(test)]
@@ -106,6 +110,19 @@ mod tests {
         // Moving a byte between fields changes the seed (the length prefixes).
         assert_ne!(seed("ab", 2026, "08", "salt"), seed("ab", 2026, "08s", "alt"));
         assert_ne!(seed("ab", 2026, "08", "salt"), seed("ab", 2027, "08", "salt"));
+    }
+
+    #[test]
+    fn issue11_accept_rejects_exactly_the_biased_tail() {
+        // 2^64 mod 3 = 1: only 2^64 − 1 lies past 3 × ⌊2^64 / 3⌋.
+        assert_eq!(accept(u64::MAX, 3), None);
+        assert_eq!(accept(u64::MAX - 1, 3), Some((u64::MAX - 1) % 3));
+        assert_eq!(accept(0, 3), Some(0));
+        // 2^64 mod 10 = 6: the last six words are rejected.
+        assert_eq!(accept(u64::MAX - 5, 10), None);
+        assert_eq!(accept(u64::MAX - 6, 10), Some((u64::MAX - 6) % 10));
+        // A power of two divides 2^64: nothing is rejected.
+        assert_eq!(accept(u64::MAX, 4), Some(3));
     }
 
     #[test]

@@ -99,6 +99,7 @@ mod tests {
         assert_eq!(s.list.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["a", "b"], "sorted by id");
         assert_eq!(s.eligible("91110000600037341L"), vec![1]);
         assert_eq!(s.eligible("91650800MA7XK0001X"), vec![0, 1]);
+        assert_eq!((s.name("a"), s.name("b"), s.name("c")), (Some("甲"), Some("乙"), None));
         let err = |t: &str| Inspectors::parse("f.toml", t).unwrap_err().to_string();
         assert!(err("[[inspector]]\nid = \"a\"\nname = \"甲\"\n").contains("1 inspector(s)"));
         assert!(err(&format!("{ok}[[inspector]]\nid = \"a\"\nname = \"丙\"\n")).contains("given twice"));

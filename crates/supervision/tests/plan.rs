@@ -179,3 +179,30 @@ fn issue11_percent_rounds_half_up_to_one_decimal() {
     assert_eq!(percent(0, 5), "0.0");
     assert_eq!(percent(0, 0), "—");
 }
+
+/// A per-year count that is neither 0 nor even: ⌊n / 4⌋ a quarter, the
+/// remainder in as many distinct drawn quarters (docs/RULES.md).
+#[test]
+fn issue11_odd_counts_spread_over_distinct_drawn_quarters() {
+    let text = std::str::from_utf8(include_bytes!("../../../fixtures/rules/xpcc-revised.toml")).unwrap();
+    let edited = text
+        .replace("inspections_per_year = { A = 0, B = 2, C = 2, D = 4 }", "inspections_per_year = { A = 1, B = 3, C = 5, D = 7 }")
+        .replace("id = \"xpcc-revised\"", "id = \"odd\"");
+    let r = RuleSet::parse("odd.toml", edited.as_bytes()).unwrap();
+    let p = plan_with(&r, HEAD, "s", None);
+    let mut placements = std::collections::BTreeSet::new();
+    for e in &p.enterprises {
+        let m = e.mandatory;
+        let (base, rem) = match e.grade {
+            Grade::A => (0, 1),
+            Grade::B => (0, 3),
+            Grade::C => (1, 1),
+            Grade::D => (1, 3),
+        };
+        assert_eq!(m.iter().sum::<u32>(), 4 * base + rem, "{:?}: {m:?}", e.grade);
+        assert!(m.iter().all(|&q| q == base || q == base + 1), "distinct quarters get the remainder: {m:?}");
+        assert_eq!(e.cadence, supervision::Cadence::Year);
+        placements.insert(m);
+    }
+    assert!(placements.len() > 4, "the quarters are drawn, not fixed: {placements:?}");
+}
