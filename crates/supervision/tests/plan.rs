@@ -72,6 +72,17 @@ fn issue11_mandatory_inspections_follow_each_grades_cadence() {
     assert_eq!(firsts.len(), 2, "both quarters of the half occur");
     let rows: Vec<u32> = p.grades.iter().map(|g| g.mandatory_inspections).collect();
     assert_eq!(rows, vec![0, 30, 20, 20]);
+    use supervision::Cadence::{HalfYear, None as NoRoutine, Quarter};
+    let regimes: Vec<_> = p.grades.iter().map(|g| (g.cadence, g.skips_routine_inspection)).collect();
+    assert_eq!(regimes, vec![(NoRoutine, true), (HalfYear, false), (HalfYear, false), (Quarter, false)]);
+    for e in &p.enterprises {
+        let want = match e.grade {
+            Grade::A => NoRoutine,
+            Grade::B | Grade::C => HalfYear,
+            Grade::D => Quarter,
+        };
+        assert_eq!(e.cadence, want, "{}", e.enterprise);
+    }
     assert_eq!(p.inspections.iter().filter(|i| i.purpose == Purpose::Mandatory).count(), 70);
     assert!(p.inspections.windows(2).all(|w| (w[0].quarter, &w[0].enterprise, w[0].purpose) <= (w[1].quarter, &w[1].enterprise, w[1].purpose)));
 }
