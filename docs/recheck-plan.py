@@ -7,8 +7,9 @@
 PLAN.json is what `credit-ledger plan --year Y --division D --format json`
 prints. From it this script takes only the public inputs: the year, the
 division, K, the ledger's chain hash at K, the salt, the rule set's
-[supervision] values per grade, and the enterprises with their grades in
-force. It redoes the draw as the README describes: its own SHA-256 seed,
+[supervision] values per grade, the enterprises with their grades in
+force, and the inspector list (INSPECTORS.toml when given, else the list
+the plan printed as "inspectors_file"). It redoes the draw as the README describes: its own SHA-256 seed,
 its own ChaCha20 (RFC 8439), its own sampling, quarters and inspector
 pairs. Then it encodes the plan canonically and compares the SHA-256 with
 the plan's `plan_sha256` (which `plan verify` compares with the ledger's
@@ -163,10 +164,17 @@ def main() -> int:
         return 2
     with open(sys.argv[1], encoding="utf-8") as f:
         out = json.load(f)
+    # The inspector list: the file given, else the one the plan's record holds
+    # (printed as "inspectors_file" by `plan --format json`).
     inspectors = None
     if len(sys.argv) == 3:
         with open(sys.argv[2], "rb") as f:
             inspectors = tomllib.load(f).get("inspector", [])
+    elif out.get("inspectors_file") is not None:
+        inspectors = tomllib.loads(out["inspectors_file"]).get("inspector", [])
+    elif any(i.get("inspectors") for i in out["plan"]["inspections"]):
+        print("the plan assigns inspectors but no inspector list is given or printed: pass the list as the second argument", file=sys.stderr)
+        return 2
     plan = recompute(out["plan"], inspectors)
     canonical = json.dumps(plan, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     sha = hashlib.sha256(canonical).hexdigest()

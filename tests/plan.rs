@@ -164,6 +164,32 @@ fn issue11_plan_refusals_write_nothing() {
     assert!(stderr(&o).contains("--authority"), "{}", stderr(&o));
     let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--salt", SALT, "--authority", &auth, "--format", "xlsx"]);
     assert!(stderr(&o).contains("--output"), "{}", stderr(&o));
+    // The output cannot be written: the plan is not issued, no temporary file is left.
+    let missing = l.parent().unwrap().join("no-such-dir/plan.xlsx");
+    let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--salt", SALT, "--authority", &auth, "--format", "xlsx", "--output", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--salt", SALT, "--authority", &auth, "--format", "csv", "--output", l.parent().unwrap().to_str().unwrap()]);
+    assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
+    // A salt is taken exactly as announced.
+    for (salt, says) in [(" s", "spaces at its start or end"), ("a\tb", "control character"), (&"x".repeat(1025)[..], "longer than 1024 bytes")] {
+        let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--salt", salt, "--authority", &auth]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+    }
+    // A rule file that is not adopted could not be recomputed from the ledger.
+    let text = std::fs::read_to_string(fixtures().join("rules/xpcc-revised.toml")).unwrap().replace("id = \"xpcc-revised\"", "id = \"local\"");
+    let file = write(l.parent().unwrap(), "local.toml", &text);
+    let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--salt", SALT, "--authority", &auth, "--rules", file.to_str().unwrap()]);
+    assert!(stderr(&o).contains("must be shipped or adopted"), "{}", stderr(&o));
+    // K inside the 2025 run (seqs 5149..=5348), before it, and another division.
+    let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--salt", SALT, "--authority", &auth, "--known-at-seq", "5200"]);
+    assert!(stderr(&o).contains("falls inside the 2025 annual run") && stderr(&o).contains("continue at seq 5201"), "{}", stderr(&o));
+    let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--salt", SALT, "--authority", &auth, "--known-at-seq", "5148"]);
+    assert!(stderr(&o).contains("were issued after K = 5148 (from seq 5149)"), "{}", stderr(&o));
+    let o = run(&l, &["plan", "--year", "2026", "--division", "99", "--salt", SALT, "--authority", &auth]);
+    assert!(stderr(&o).contains("no enterprise of division 99") && !stderr(&o).contains("issue --year"), "{}", stderr(&o));
+    let tmp: Vec<_> = std::fs::read_dir(l.parent().unwrap()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).collect();
+    assert!(tmp.is_empty(), "temporary files left: {tmp:?}");
     assert_eq!(head(&l), before, "nothing was written");
     // Issued once; a second draw with another salt is refused.
     ok(run(&l, &["plan", "--year", "2026", "--division", "08", "--salt", SALT, "--authority", &auth]));
@@ -201,9 +227,14 @@ fn issue11_as_of_lists_moves_and_the_inspections_added_or_dropped() {
     assert_eq!(u["update"]["first_open_quarter"], 2);
     let t = ok(run(&l, &["plan", "--year", "2026", "--division", "08", "--as-of", "2026-06-01"]));
     assert!(t.contains(uscc) && t.contains("A → "), "{t}");
-    // Before any fact changed, the same date shows no move of that enterprise.
-    let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--as-of", "2027-01-01"]);
-    assert_eq!(o.status.code(), Some(2), "after the plan's year");
+    for (as_of, k) in [("2027-01-01", None), ("2025-12-31", None), ("2026-06-01", Some("100"))] {
+        let mut args = vec!["plan", "--year", "2026", "--division", "08", "--as-of", as_of];
+        args.extend(k.iter().flat_map(|k| ["--known-at-seq", *k]));
+        let o = run(&l, &args);
+        assert_eq!(o.status.code(), Some(2), "{as_of} {k:?}: {}", stdout(&o));
+    }
+    let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--as-of", "2026-12-31"]);
+    assert!(stdout(&o).contains("open quarters: Q4 ("), "{}", stdout(&o));
 }
 
 /// README "Re-checking a plan": docs/recheck-plan.py, an independent
@@ -220,9 +251,15 @@ fn issue11_an_independent_implementation_rechecks_the_plan() {
     assert!(o.status.success() && stdout(&o).contains("MATCH"), "{}{}", stdout(&o), stderr(&o));
     let p: Value = serde_json::from_str(&out).unwrap();
     assert!(stdout(&o).contains(p["plan_sha256"].as_str().unwrap()));
-    // Without the inspector list, or with another salt, it cannot match.
+    // The list the plan printed serves as well; without any list, or with another salt, it cannot match.
     let o = std::process::Command::new("python3").arg(&script).arg(&f).output().unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(o.status.success() && stdout(&o).contains("MATCH"), "{}{}", stdout(&o), stderr(&o));
+    let mut stripped: Value = serde_json::from_str(&out).unwrap();
+    stripped["inspectors_file"] = Value::Null;
+    let g = write(d.path(), "no-list.json", &stripped.to_string());
+    let o = std::process::Command::new("python3").arg(&script).arg(&g).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("no inspector list"), "{}", stderr(&o));
     let other = write(d.path(), "other.json", &out.replace(SALT, "another salt"));
     let o = std::process::Command::new("python3").arg(&script).arg(&other).arg(&ins).output().unwrap();
     assert!(stdout(&o).contains("MISMATCH"), "{}", stdout(&o));

@@ -3,9 +3,9 @@
 use crate::commands::plan::Issued;
 use crate::error::{CliError, CliResult};
 use crate::render::columns;
-use xlsx::{workbook, Cell, Sheet};
 use std::fmt::Write;
 use supervision::{Cadence, Move, Purpose, Update};
+use xlsx::{workbook, Cell, Sheet};
 
 pub fn json<T: serde::Serialize>(v: &T) -> CliResult<String> {
     serde_json::to_string_pretty(v).map(|s| s + "\n").map_err(|e| CliError::Failed(format!("cannot render json: {e}")))
@@ -20,6 +20,7 @@ pub fn plan_json(i: &Issued) -> CliResult<serde_json::Value> {
         "seq": i.seq.0,
         "plan_sha256": i.plan.sha256().map_err(|e| CliError::Failed(e.to_string()))?,
         "inspector_names": names,
+        "inspectors_file": i.record.inspectors,
         "plan": i.plan,
     }))
 }
@@ -31,6 +32,21 @@ fn cadence(c: Cadence) -> &'static str {
         Cadence::HalfYear => "per half-year",
         Cadence::Quarter => "per quarter",
     }
+}
+
+/// As JSON spells it (serde's snake_case names).
+fn cadence_id(c: Cadence) -> &'static str {
+    match c {
+        Cadence::None => "none",
+        Cadence::Year => "year",
+        Cadence::HalfYear => "half_year",
+        Cadence::Quarter => "quarter",
+    }
+}
+
+/// 第一季度 … 第四季度.
+fn quarter_zh(q: u8) -> String {
+    format!("第{}季度", ["一", "二", "三", "四"].get(usize::from(q).wrapping_sub(1)).copied().unwrap_or("?"))
 }
 
 fn cadence_zh(c: Cadence) -> &'static str {
@@ -134,7 +150,7 @@ pub fn csv(i: &Issued) -> CliResult<Vec<u8>> {
             crate::render::csv_text(&e.name),
             e.grade.to_string(),
             crate::render::csv_text(&e.decision),
-            format!("{:?}", e.cadence).to_lowercase(),
+            cadence_id(e.cadence).to_string(),
             q[0].clone(),
             q[1].clone(),
             q[2].clone(),
@@ -166,7 +182,7 @@ pub fn xlsx(i: &Issued) -> CliResult<Vec<u8>> {
                 let mut r = vec![t(&e.enterprise), t(&e.name), t(e.grade.as_str()), t(&e.decision), t(cadence_zh(e.cadence))];
                 r.extend(e.mandatory.iter().map(|&q| n(q.into())));
                 r.push(t(if e.sampled { "抽中" } else { "未抽中" }));
-                r.push(e.sampling_quarter.map(|q| t(&format!("第{q}季度"))).unwrap_or_else(|| t("")));
+                r.push(e.sampling_quarter.map(|q| t(&quarter_zh(q))).unwrap_or(Cell::Empty));
                 r
             })
             .collect(),
@@ -183,7 +199,7 @@ pub fn xlsx(i: &Issued) -> CliResult<Vec<u8>> {
                     n(g.enterprises as u64),
                     n(g.sampling_ratio_percent.into()),
                     n(g.sampled as u64),
-                    t(&g.sampled_percent),
+                    g.sampled_percent.parse::<f64>().map(|value| Cell::Number { value, decimals: 1 }).unwrap_or_else(|_| Cell::Empty),
                     n(g.inspections_per_year.into()),
                     t(cadence_zh(g.cadence)),
                     n(g.mandatory_inspections.into()),
@@ -199,7 +215,7 @@ pub fn xlsx(i: &Issued) -> CliResult<Vec<u8>> {
             .iter()
             .map(|x| {
                 let name = p.entry(&x.enterprise).map(|e| e.name.as_str()).unwrap_or("");
-                vec![t(&format!("第{}季度", x.quarter)), t(&x.enterprise), t(name), t(purpose_zh(x.purpose)), t(&pair(i, &x.inspectors))]
+                vec![t(&quarter_zh(x.quarter)), t(&x.enterprise), t(name), t(purpose_zh(x.purpose)), t(&pair(i, &x.inspectors))]
             })
             .collect(),
     };
@@ -207,21 +223,21 @@ pub fn xlsx(i: &Issued) -> CliResult<Vec<u8>> {
         name: "计划依据".into(),
         headers: ["项目", "值"].map(String::from).to_vec(),
         rows: [
-            ("计划编号", i.reference.clone()),
-            ("账本序号", i.seq.to_string()),
-            ("年度", p.year.to_string()),
-            ("师", p.division.clone()),
-            ("知识截止序号 K", p.known_at_seq.to_string()),
-            ("K 处链哈希", p.head_hash.clone()),
-            ("公开盐值", p.salt.clone()),
-            ("规则集", p.rules_id.clone()),
-            ("规则集 SHA-256", p.rules_sha256.clone()),
-            ("抽签算法版本", p.draw_version.to_string()),
-            ("种子", p.seed.clone()),
-            ("计划 SHA-256", i.record.plan_sha256.clone()),
+            ("计划编号", t(&i.reference)),
+            ("账本序号", n(i.seq.0)),
+            ("年度", Cell::Int(i64::from(p.year))),
+            ("师", t(&p.division)),
+            ("知识截止序号 K", n(p.known_at_seq)),
+            ("K 处链哈希", t(&p.head_hash)),
+            ("公开盐值", t(&p.salt)),
+            ("规则集", t(&p.rules_id)),
+            ("规则集 SHA-256", t(&p.rules_sha256)),
+            ("抽签算法版本", n(p.draw_version.into())),
+            ("种子", t(&p.seed)),
+            ("计划 SHA-256", t(&i.record.plan_sha256)),
         ]
         .into_iter()
-        .map(|(k, v)| vec![t(k), t(&v)])
+        .map(|(k, v)| vec![t(k), v])
         .collect(),
     };
     workbook(&[plan, grades, inspections, inputs]).map_err(|e| CliError::Failed(format!("cannot write the workbook: {e}")))
@@ -243,9 +259,17 @@ pub fn update_table(i: &Issued, u: &Update, k: model::Seq) -> String {
     if u.first_open_quarter > 4 {
         let _ = writeln!(o, "the year is over: no quarter is open");
     } else {
-        let _ = writeln!(o, "open quarters: Q{}–Q4 (earlier quarters stay as planned)", u.first_open_quarter);
+        let open = if u.first_open_quarter == 4 { "Q4".to_string() } else { format!("Q{}–Q4", u.first_open_quarter) };
+        let _ = writeln!(o, "open quarters: {open} (earlier quarters stay as planned)");
     }
-    let _ = writeln!(o, "{} enterprise(s) changed grade: {} inspection(s) added, {} dropped", u.changes.len(), u.inspections_added, u.inspections_dropped);
+    let moved = u.changes.iter().filter(|c| matches!(c.movement, Move::Stricter | Move::Looser)).count();
+    let _ = writeln!(
+        o,
+        "{moved} enterprise(s) changed grade, {} entered or left the scope: {} inspection(s) added, {} dropped",
+        u.changes.len() - moved,
+        u.inspections_added,
+        u.inspections_dropped
+    );
     if u.changes.is_empty() {
         return o;
     }

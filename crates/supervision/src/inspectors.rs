@@ -49,7 +49,14 @@ impl Inspectors {
     /// name; a conflict that is not a valid USCC; fewer than two inspectors.
     pub fn parse(origin: &str, text: &str) -> Result<Inspectors, PlanError> {
         let bad = |message: String| PlanError::Inspectors { origin: origin.to_string(), message };
-        let file: File = toml::from_str(text).map_err(|e| bad(e.message().to_string()))?;
+        let file: File = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|sp| text[..sp.start.min(text.len())].matches('\n').count() + 1);
+            let msg = e.message().replace('\n', " ");
+            bad(match line {
+                Some(l) => format!("line {l}: {msg}"),
+                None => msg,
+            })
+        })?;
         let mut list = Vec::with_capacity(file.inspector.len());
         let mut ids = BTreeSet::new();
         for (i, e) in file.inspector.into_iter().enumerate() {
@@ -62,6 +69,9 @@ impl Inspectors {
             }
             if e.name.trim().is_empty() {
                 return Err(bad(format!("{at}: name must be non-empty")));
+            }
+            if e.id.chars().chain(e.name.chars()).any(char::is_control) {
+                return Err(bad(format!("{at}: id and name must not hold control characters")));
             }
             let mut conflicts = BTreeSet::new();
             for c in e.conflicts {
@@ -107,5 +117,9 @@ mod tests {
         assert!(err(&ok.replace("name = \"乙\"", "name = \" \"")).contains("name must be non-empty"));
         assert!(err(&ok.replace("id = \"b\"", "id = \"\"")).contains("id must be non-empty"));
         assert!(err(&format!("{ok}extra = 1\n")).starts_with("f.toml: "));
+        assert!(err(&ok.replace("name = \"乙\"", "name = \"乙\\n丙\"")).contains("control characters"));
+        assert!(err(&ok.replace("id = \"b\"", "id = \"b\\tc\"")).contains("control characters"));
+        let e = err(&ok.replace("name = \"甲\"", "name = 甲"));
+        assert!(e.starts_with("f.toml: line 6: ") && !e.contains('\n'), "{e}");
     }
 }

@@ -288,28 +288,68 @@ fn assign(inspections: &mut [Inspection], entries: &[Entry], pool: &Inspectors, 
         };
         let eligible = pool.eligible(&ins.enterprise);
         let own = last_of.get(&ins.enterprise).copied();
-        let pairs = |skip: &[Option<(usize, usize)>]| -> Vec<(usize, usize)> {
-            let mut v = Vec::new();
-            for (a, &i) in eligible.iter().enumerate() {
-                for &j in &eligible[a + 1..] {
-                    if !skip.contains(&Some((i, j))) {
-                        v.push((i, j));
-                    }
-                }
+        let m = eligible.len();
+        // Pairs are ranked (i < j, eligible order) without being listed: O(m), not O(m²).
+        let rank_of = |p: Option<(usize, usize)>| p.and_then(|(i, j)| Some(pair_rank(eligible.binary_search(&i).ok()?, eligible.binary_search(&j).ok()?, m)));
+        let mut skip: Vec<u64> = [rank_of(own), rank_of(previous)].into_iter().flatten().collect();
+        skip.sort_unstable();
+        skip.dedup();
+        let total = (m as u64) * (m as u64 - 1) / 2;
+        if total == skip.len() as u64 {
+            // Only the enterprise's own previous pair must be avoided.
+            skip = rank_of(own).into_iter().collect();
+        }
+        if total == skip.len() as u64 {
+            return Err(too_few("only 2 eligible inspectors, and the same pair may not inspect it twice in a row: it needs 3".to_string()));
+        }
+        let mut r = draw.below(total - skip.len() as u64);
+        for &s in &skip {
+            if s <= r {
+                r += 1;
             }
-            v
-        };
-        let mut allowed = pairs(&[own, previous]);
-        if allowed.is_empty() {
-            allowed = pairs(&[own]);
         }
-        if allowed.is_empty() {
-            return Err(too_few(format!("only {} eligible inspectors: the same pair would inspect it twice in a row", eligible.len())));
-        }
-        let pair = allowed[draw.below(allowed.len() as u64) as usize];
+        let (a, b) = pair_unrank(r, m);
+        let pair = (eligible[a], eligible[b]);
         ins.inspectors = Some([pool.list[pair.0].id.clone(), pool.list[pair.1].id.clone()]);
         last_of.insert(ins.enterprise.clone(), pair);
         previous = Some(pair);
     }
     Ok(())
+}
+
+/// The rank of the pair (a, b), a < b, among the pairs of m items in
+/// lexicographic order: (0,1), (0,2), …, (0,m−1), (1,2), …
+fn pair_rank(a: usize, b: usize, m: usize) -> u64 {
+    let (a, b, m) = (a as u64, b as u64, m as u64);
+    a * m - a * (a + 1) / 2 + (b - a - 1)
+}
+
+/// The pair of rank r (the inverse of [`pair_rank`]).
+fn pair_unrank(mut r: u64, m: usize) -> (usize, usize) {
+    let m = m as u64;
+    let mut a = 0;
+    while r >= m - a - 1 {
+        r -= m - a - 1;
+        a += 1;
+    }
+    (a as usize, (a + 1 + r) as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue11_pairs_rank_in_lexicographic_order() {
+        for m in 2..7usize {
+            let mut r = 0;
+            for a in 0..m {
+                for b in a + 1..m {
+                    assert_eq!(pair_rank(a, b, m), r, "({a},{b}) of {m}");
+                    assert_eq!(pair_unrank(r, m), (a, b), "rank {r} of {m}");
+                    r += 1;
+                }
+            }
+        }
+    }
 }

@@ -51,6 +51,9 @@ pub fn run(ctx: &mut Ctx<'_>, a: PlanArgs) -> CliResult {
     if a.salt.is_some() && a.as_of.is_some() {
         return Err(CliError::Rejected("--as-of updates an issued plan; --salt draws a new one: give one of them".into()));
     }
+    if let Some(salt) = &a.salt {
+        check_salt(salt)?;
+    }
     let ledger = ctx.existing()?;
     let head = ledger.head()?.seq;
     let existing = find(&ledger, head, year, &division)?;
@@ -60,11 +63,14 @@ pub fn run(ctx: &mut Ctx<'_>, a: PlanArgs) -> CliResult {
     if let Some(as_of) = &a.as_of {
         let Some(rec) = existing else { return Err(not_issued(year, &division)) };
         let as_of = parse_date("--as-of", as_of)?;
-        if as_of.year() > year {
-            return Err(CliError::Rejected(format!("--as-of {as_of} is after the plan's year {year}: nothing of it is still open")));
+        if as_of.year() != year {
+            return Err(CliError::Rejected(format!("--as-of {as_of} is not in the plan's year {year}: an update concerns the quarters of {year} still open on a date of {year}")));
         }
         let k = known_at(a.known_at_seq, None, &ledger)?;
         let issued = recompute(&ledger, &rec, head)?;
+        if k.0 < issued.record.known_at_seq {
+            return Err(CliError::Rejected(format!("--known-at-seq {k} is before the plan's own K = {}: an update knows at least what the plan knew", issued.record.known_at_seq)));
+        }
         let update = updated(&ledger, &issued, as_of, k, &ctx.files)?;
         ctx.known_at = Some(k);
         let text = match a.format {
@@ -74,36 +80,65 @@ pub fn run(ctx: &mut Ctx<'_>, a: PlanArgs) -> CliResult {
         };
         return ctx.print(&text);
     }
-    let issued = match (existing, &a.salt) {
-        (Some(rec), None) => recompute(&ledger, &rec, head)?,
-        (Some(rec), Some(_)) => {
-            return Err(CliError::Rejected(format!(
-                "the {year} plan of division {division} was issued as {} at seq {}; `credit-ledger plan verify {}` re-checks it",
-                rec.fact.reference, rec.seq, rec.fact.reference
-            )))
-        }
-        (None, None) => {
-            return Err(CliError::Rejected(format!(
-                "no {year} plan of division {division} is issued yet: give --salt (the public salt announced before the draw) and --authority USCC to draw and issue it"
-            )))
-        }
-        (None, Some(salt)) => issue(ctx, &ledger, &a, year, &division, salt)?,
-    };
-    ctx.known_at = Some(Seq(issued.record.known_at_seq));
+    let (now, files, format) = (ctx.now, ctx.files.clone(), a.format);
+    // The output is opened (its directory checked) and the plan rendered
+    // before a new plan is committed: a plan that cannot be written is not issued.
     let mut out = Output::open(a.output.as_deref(), ctx.out)?;
-    let bytes = match a.format {
-        PlanFormat::Table => render::table(&issued).into_bytes(),
-        PlanFormat::Json => render::json(&render::plan_json(&issued)?)?.into_bytes(),
-        PlanFormat::Csv => render::csv(&issued)?,
-        PlanFormat::Xlsx => render::xlsx(&issued)?,
+    let shown = match (existing, &a.salt) {
+        (Some(rec), None) => recompute(&ledger, &rec, head).and_then(|i| Ok((render(&i, format)?, i))),
+        (Some(rec), Some(_)) => Err(CliError::Rejected(format!(
+            "the {year} plan of division {division} was issued as {} at seq {}; `credit-ledger plan verify {}` re-checks it",
+            rec.fact.reference, rec.seq, rec.fact.reference
+        ))),
+        (None, None) => Err(CliError::Rejected(format!(
+            "no {year} plan of division {division} is issued yet: give --salt (the public salt announced before the draw) and --authority USCC to draw and issue it"
+        ))),
+        (None, Some(salt)) => issue(&ledger, &a, now, &files, year, &division, salt),
     };
-    match out.write(&bytes) {
-        Ok(()) => out.finish(),
+    let written = shown.and_then(|(bytes, issued)| out.write(&bytes).map(|()| issued));
+    match written {
+        Ok(issued) => {
+            out.finish()?;
+            ctx.known_at = Some(Seq(issued.record.known_at_seq));
+            Ok(())
+        }
         Err(e) => {
             out.discard();
             Err(e)
         }
     }
+}
+
+/// The plan in the output format.
+fn render(issued: &Issued, format: PlanFormat) -> CliResult<Vec<u8>> {
+    Ok(match format {
+        PlanFormat::Table => render::table(issued).into_bytes(),
+        PlanFormat::Json => render::json(&render::plan_json(issued)?)?.into_bytes(),
+        PlanFormat::Csv => render::csv(issued)?,
+        PlanFormat::Xlsx => render::xlsx(issued)?,
+    })
+}
+
+/// The longest salt, in bytes: a phrase announced in a notice, not a file.
+const SALT_MAX_BYTES: usize = 1024;
+
+/// A salt is taken exactly as announced: not empty, no control characters,
+/// no spaces around it (a copy from a notice would silently differ).
+fn check_salt(salt: &str) -> CliResult {
+    let bad = |why: &str| Err(CliError::Rejected(format!("--salt {why}: give the salt exactly as it was announced before the draw")));
+    if salt.trim().is_empty() {
+        return bad("is empty");
+    }
+    if salt.trim() != salt {
+        return bad("has spaces at its start or end");
+    }
+    if salt.chars().any(char::is_control) {
+        return bad("holds a control character");
+    }
+    if salt.len() > SALT_MAX_BYTES {
+        return bad(&format!("is longer than {SALT_MAX_BYTES} bytes"));
+    }
+    Ok(())
 }
 
 fn not_issued(year: i32, division: &str) -> CliError {
@@ -117,16 +152,14 @@ fn find(ledger: &Ledger, upto: Seq, year: i32, division: &str) -> CliResult<Opti
     Ok(ledger.plans(upto)?.into_iter().find(|r| matches!(&r.fact.body, Body::PlanIssued(p) if p.year == year && p.division == division)))
 }
 
-/// Draws the plan at K and appends its `plan_issued` record.
-fn issue(ctx: &Ctx<'_>, ledger: &Ledger, a: &PlanArgs, year: i32, division: &str, salt: &str) -> CliResult<Issued> {
+/// Draws the plan at K, appends its `plan_issued` record and renders it;
+/// the record is committed only once the plan rendered.
+fn issue(ledger: &Ledger, a: &PlanArgs, now: model::Timestamp, files: &crate::ctx::Files, year: i32, division: &str, salt: &str) -> CliResult<(Vec<u8>, Issued)> {
     let authority = a.authority.as_deref().ok_or_else(|| CliError::Rejected("issuing a plan needs --authority USCC (the issuing market-regulation bureau)".into()))?;
     let authority = Uscc::parse(authority).map_err(|e| CliError::Rejected(format!("--authority {authority:?} is not a unified social credit code: {e}")))?;
-    if salt.trim().is_empty() {
-        return Err(CliError::Rejected("--salt must not be empty: announce a salt before the draw".into()));
-    }
     let inspectors_text = match &a.inspectors {
         Some(f) => {
-            let bytes = ctx.files.read(f).map_err(|e| CliError::Rejected(format!("cannot read {f}: {e}")))?;
+            let bytes = files.read(f).map_err(|e| CliError::Rejected(format!("cannot read {f}: {e}")))?;
             Some(String::from_utf8(bytes).map_err(|_| CliError::Rejected(format!("{f}: not UTF-8 text")))?)
         }
         None => None,
@@ -138,7 +171,15 @@ fn issue(ctx: &Ctx<'_>, ledger: &Ledger, a: &PlanArgs, year: i32, division: &str
     let k = known_at(a.known_at_seq, None, ledger)?;
     let book = book_at(ledger, k)?;
     let year_start = ChinaDate::from_ymd(year, 1, 1).ok_or_else(|| CliError::Rejected(format!("--year {year} is outside the calendar")))?;
-    let rules = rule_set(a.rules.as_deref(), year_start, &book, &ctx.files)?;
+    let rules = rule_set(a.rules.as_deref(), year_start, &book, files)?;
+    // `plan verify` recomputes from the ledger alone: the rule set must be one it holds.
+    if !book.sets().iter().any(|s| s.id == rules.id && s.sha256 == rules.sha256) {
+        return Err(CliError::Rejected(format!(
+            "--rules {}: a plan's rule set must be shipped or adopted in the ledger (`rules adopt`), so that anyone can recompute the plan from the ledger",
+            a.rules.as_deref().unwrap_or_default()
+        )));
+    }
+    inside_a_run(ledger, k, year - 1)?;
     let head_hash = hash_at(ledger, k)?;
     let enterprises = in_force(ledger, k, year, division, &rules)?;
     let plan = supervision::draw_plan(Inputs { year, division, known_at_seq: k.0, head_hash: &head_hash, salt, rules: &rules, enterprises, inspectors: inspectors.as_ref() })
@@ -161,8 +202,8 @@ fn issue(ctx: &Ctx<'_>, ledger: &Ledger, a: &PlanArgs, year: i32, division: &str
     let body = Body::PlanIssued(record.clone());
     body.validate().map_err(|e| CliError::Failed(format!("the plan record is invalid: {}: {}", e.field, e.message)))?;
     let mut appender = ledger.appender(true)?;
-    if appender.committed().recorded_at.is_some_and(|t| t > ctx.now) {
-        return Err(CliError::Rejected(format!("the clock ({}) is behind the ledger head's recorded time", ctx.now)));
+    if appender.committed().recorded_at.is_some_and(|t| t > now) {
+        return Err(CliError::Rejected(format!("the clock ({now}) is behind the ledger head's recorded time")));
     }
     if appender.seq_of_ref(&reference)?.is_some() {
         return Err(CliError::Rejected(format!("ref {reference} is already taken")));
@@ -170,14 +211,40 @@ fn issue(ctx: &Ctx<'_>, ledger: &Ledger, a: &PlanArgs, year: i32, division: &str
     let fact = Fact {
         reference: reference.clone(),
         enterprise: authority,
-        occurred_on: ctx.now.china_date(),
+        occurred_on: now.china_date(),
         source: Source::Manual,
         note: Some(format!("supervision plan {year}, division {division}")),
         body,
     };
-    let rec = appender.push(ctx.now, fact)?;
+    let rec = appender.push(now, fact)?;
+    let issued = Issued { reference, seq: rec.seq, record, plan, inspectors };
+    // Dropping the appender on an error discards the pending record.
+    let bytes = render(&issued, a.format)?;
     appender.commit()?;
-    Ok(Issued { reference, seq: rec.seq, record, plan, inspectors })
+    Ok((bytes, issued))
+}
+
+/// Refuses a K inside the atomic batch of an annual run of `evaluated`:
+/// the plan would rest on part of the evaluation.
+fn inside_a_run(ledger: &Ledger, k: Seq, evaluated: i32) -> CliResult {
+    let run_of = |seq: u64| -> CliResult<Option<u64>> {
+        Ok(match ledger.record(Seq(seq))?.map(|r| r.fact.body) {
+            Some(Body::GradeIssued(g)) if g.year == evaluated => Some(g.known_at_seq),
+            _ => None,
+        })
+    };
+    if k.0 == 0 {
+        return Ok(());
+    }
+    if let (Some(a), Some(b)) = (run_of(k.0)?, run_of(k.0 + 1)?) {
+        if a == b {
+            return Err(CliError::Rejected(format!(
+                "--known-at-seq {k} falls inside the {evaluated} annual run (its decisions, graded at K = {a}, continue at seq {}): take a K at or after the run's last decision",
+                k.0 + 1
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The chain hash (hex) of the record at K; zeros for the empty ledger.
@@ -196,8 +263,9 @@ fn hash_at(ledger: &Ledger, k: Seq) -> CliResult<String> {
 pub fn in_force(ledger: &Ledger, k: Seq, year: i32, division: &str, rules: &RuleSet) -> CliResult<Vec<Graded>> {
     let evaluated = year - 1;
     let mut out = Vec::new();
+    let mut elsewhere = 0usize;
     walk::each_batch(ledger, k, |batch| {
-        let graded: Vec<Option<Graded>> = batch
+        let graded: Vec<Option<(bool, Graded)>> = batch
             .par_iter()
             .map(|e| -> Result<_, store::StoreError> {
                 let records = ledger.decode_enterprise(e)?;
@@ -207,18 +275,41 @@ pub fn in_force(ledger: &Ledger, k: Seq, year: i32, division: &str, rules: &Rule
                     return Ok(None);
                 };
                 let report = grading::grade(e.uscc.as_str(), &records, d.decision.on, k, rules);
-                Ok((report.division == division).then(|| Graded { enterprise: e.uscc.to_string(), name: report.name, grade: d.decision.grade, decision: d.reference.clone() }))
+                let here = report.division == division;
+                Ok(Some((here, Graded { enterprise: e.uscc.to_string(), name: report.name, grade: d.decision.grade, decision: d.reference.clone() })))
             })
             .collect::<Result<_, _>>()?;
-        out.extend(graded.into_iter().flatten());
+        for (here, g) in graded.into_iter().flatten() {
+            if here {
+                out.push(g);
+            } else {
+                elsewhere += 1;
+            }
+        }
         Ok(())
     })?;
     if out.is_empty() {
-        return Err(CliError::Rejected(format!(
-            "no grades of the {evaluated} evaluation are issued for division {division} (known at seq {k}): the {year} plan rests on them; run `credit-ledger issue --year {evaluated}` first"
-        )));
+        return Err(no_grades(ledger, k, year, division, elsewhere));
     }
     Ok(out)
+}
+
+/// Why a plan has no grades to rest on, and what to do.
+fn no_grades(ledger: &Ledger, k: Seq, year: i32, division: &str, elsewhere: usize) -> CliError {
+    let evaluated = year - 1;
+    if elsewhere > 0 {
+        return CliError::Rejected(format!(
+            "no enterprise of division {division} has a grade of the {evaluated} evaluation known at seq {k} ({elsewhere} of other divisions have one): check --division"
+        ));
+    }
+    let head = ledger.head().map(|h| h.seq).unwrap_or(k);
+    let later = ledger.scan(Seq(k.0 + 1), head).filter_map(Result::ok).find(|r| matches!(&r.fact.body, Body::GradeIssued(g) if g.year == evaluated));
+    match later {
+        Some(r) => CliError::Rejected(format!("the grades of the {evaluated} evaluation were issued after K = {k} (from seq {}): take a later --known-at-seq", r.seq)),
+        None => CliError::Rejected(format!(
+            "no grades of the {evaluated} evaluation are issued for division {division} (known at seq {k}): the {year} plan rests on them; run `credit-ledger issue --year {evaluated}` first"
+        )),
+    }
 }
 
 /// Recomputes the plan of a `plan_issued` record from the ledger (trusting
@@ -277,7 +368,10 @@ fn updated(ledger: &Ledger, issued: &Issued, as_of: ChinaDate, k: Seq, files: &c
                 }
                 let grade: Option<Grade> = if r.in_scope && r.division == division { r.grade } else { None };
                 let reason = match grade {
-                    Some(g) => format!("grade {g} on {as_of} under {} (K = {k}): {}", grading_rules.id, r.decisive_reasons()),
+                    Some(g) => {
+                        let why = Some(r.decisive_reasons()).filter(|d| d != "-").unwrap_or_else(|| "every A condition met".to_string());
+                        format!("grade {g} on {as_of} under {} (K = {k}): {why}", grading_rules.id)
+                    }
                     None if !r.in_scope => format!("out of scope on {as_of} (K = {k})"),
                     None => format!("now of division {} on {as_of}", r.division),
                 };
@@ -314,7 +408,7 @@ fn verify(ctx: &mut Ctx<'_>, a: PlanVerifyArgs) -> CliResult {
             "inputs": { "year": issued.record.year, "division": issued.record.division, "known_at_seq": issued.record.known_at_seq,
                         "head_hash": issued.record.head_hash, "salt": issued.record.salt, "rules_id": issued.record.rules_id,
                         "rules_sha256": issued.record.rules_sha256, "draw_version": issued.record.draw_version,
-                        "inspectors": issued.record.inspectors.is_some() },
+                        "inspectors_file": issued.record.inspectors },
             "seed": issued.plan.seed,
         }))?,
         ReportFormat::Table => render::verify_table(&issued, &sha, &problems),
