@@ -123,3 +123,24 @@ fn issue11_entering_and_leaving_the_scope() {
     assert_eq!(entered.added, vec![m(2), m(3), m(4), Planned { quarter: 2, purpose: Purpose::Sampling }]);
     assert_eq!(u.changes.iter().map(|c| c.enterprise.as_str()).collect::<Vec<_>>(), ["b1", "n1"], "USCC order");
 }
+
+/// An odd count (here C: 3 a year): the remainder goes first to open
+/// quarters that already had one, then to the earliest open ones.
+#[test]
+fn issue11_odd_counts_reschedule_into_planned_then_earliest_quarters() {
+    let text = std::str::from_utf8(include_bytes!("../../../fixtures/rules/xpcc-revised.toml")).unwrap();
+    let edited = text
+        .replace("inspections_per_year = { A = 0, B = 2, C = 2, D = 4 }", "inspections_per_year = { A = 0, B = 2, C = 3, D = 4 }")
+        .replace("id = \"xpcc-revised\"", "id = \"odd\"");
+    let r = RuleSet::parse("odd.toml", edited.as_bytes()).unwrap();
+    let p = plan(vec![entry("a1", Grade::A, [0; 4], None)]);
+    let u = update(&p, &r, on("2026-04-01"), &[now("a1", Some(Grade::C))]);
+    assert_eq!(u.changes[0].added, vec![m(2), m(3), m(4)]);
+    let p = plan(vec![entry("d1", Grade::D, [1, 1, 1, 1], None)]);
+    let u = update(&p, &r, on("2026-01-15"), &[now("d1", Some(Grade::C))]);
+    assert_eq!(u.changes[0].dropped, vec![m(4)], "three of four planned quarters kept, the earliest");
+    // B with its second-half inspection in Q4 → C on 1 Jul: Q4 kept, then Q3.
+    let p = plan(vec![entry("b1", Grade::B, [1, 0, 0, 1], None)]);
+    let u = update(&p, &r, on("2026-07-01"), &[now("b1", Some(Grade::C))]);
+    assert_eq!((u.changes[0].added.clone(), u.changes[0].dropped.clone()), (vec![m(3)], vec![]));
+}
