@@ -194,3 +194,20 @@ fn issue11_xlsx_arguments_are_checked_before_anything_is_read() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("import --format xlsx is not available through a server"), "{}", stderr(&o));
 }
+
+#[test]
+fn issue11_an_empty_or_non_zip_file_is_said_not_to_be_an_xlsx_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (_, sheet, mapping) = penalties();
+    for (name, bytes, want) in [
+        ("empty.xlsx", &b""[..], "empty.xlsx is not an XLSX workbook (the file is empty)"),
+        ("text.xlsx", &b"not a workbook"[..], "text.xlsx is not an XLSX workbook (it is not a zip archive: "),
+    ] {
+        let file = d.join(name);
+        std::fs::write(&file, bytes).unwrap();
+        refused(d, file.to_str().unwrap(), sheet, &mapping, want);
+        let o = import_xlsx(&d.join("ledger"), file.to_str().unwrap(), sheet, &mapping);
+        assert!(!stderr(&o).contains("Zip error"), "{}", stderr(&o));
+    }
+}

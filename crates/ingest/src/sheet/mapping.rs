@@ -165,7 +165,7 @@ type Fault = (String, String);
 fn check(raw: RawMapping) -> Result<Mapping, Fault> {
     let fault = |key: &str, m: String| (key.to_string(), m);
     let kind = Kind::from_name(&raw.kind).ok_or_else(|| fault("kind", format!("{:?} is not a fact kind (CONTRACT.md §1)", raw.kind)))?;
-    if matches!(kind, Kind::GradeIssued | Kind::RuleSetAdopted) {
+    if matches!(kind, Kind::GradeIssued | Kind::RuleSetAdopted | Kind::PlanIssued) {
         return Err(fault("kind", format!("{kind} is written only by the ledger itself, never imported")));
     }
     let header_row = match raw.header_row.unwrap_or(1) {

@@ -6,6 +6,7 @@
 //! (as Excel numbers it) and the column (header and letter).
 
 mod cells;
+mod formulas;
 mod json;
 mod mapping;
 mod row;
@@ -42,6 +43,9 @@ pub enum SheetError {
     /// The ledger could not be read or written.
     #[error(transparent)]
     Import(ImportError),
+    /// The file is not an XLSX workbook at all (empty, not a zip archive, no workbook part): why.
+    #[error("{file} is not an XLSX workbook ({reason})")]
+    NotXlsx { file: String, reason: String },
 }
 
 /// A rejected row: the file, the sheet, the Excel row number (1-based), the

@@ -3,9 +3,11 @@
 //! computed by a formula, and its headers are exactly the mapping's.
 
 use super::cells::{cell_name, column_letters, is_empty};
+use super::formulas::formula_cells;
 use super::mapping::{header_key, Mapping};
 use super::SheetError;
 use calamine::{Data, Range, Reader, Xlsx};
+use std::collections::BTreeSet;
 use std::io::Cursor;
 
 /// A sheet read whole, its headers matched with the mapping's columns.
@@ -22,7 +24,7 @@ pub struct Grid {
 pub fn read(file: &str, bytes: &[u8], sheet: &str, mapping: &Mapping) -> Result<Grid, SheetError> {
     let at = |message: String| SheetError::Sheet { file: file.to_string(), sheet: sheet.to_string(), message };
     let workbook = |e: calamine::XlsxError| SheetError::Workbook { file: file.to_string(), message: e.to_string() };
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(workbook)?;
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| not_xlsx(file, bytes, e))?;
     let names = book.sheet_names();
     if !names.iter().any(|n| n == sheet) {
         let present = names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ");
@@ -35,14 +37,18 @@ pub fn read(file: &str, bytes: &[u8], sheet: &str, mapping: &Mapping) -> Result<
         let (a, b) = (cell_name(d.start.0, d.start.1), cell_name(d.end.0, d.end.1));
         return Err(at(format!("cells {a}:{b} are merged; every cell of the header row and the rows below it must stand alone (unmerge them and fill each cell)")));
     }
+    // Every cell with an `<f>` element in the sheet's XML (a filled-down shared
+    // formula included, which calamine's formula range does not report), and
+    // the formula text calamine gives, when it gives one.
     let formulas = book.worksheet_formula(sheet).map_err(workbook)?;
+    let mut found: BTreeSet<(u32, u32)> = formula_cells(bytes, sheet).map_err(|message| SheetError::Workbook { file: file.to_string(), message })?.into_iter().collect();
     if let Some(start) = formulas.start() {
-        let mut found: Vec<(u32, u32, &String)> =
-            formulas.used_cells().map(|(r, c, f)| (start.0 + r as u32, start.1 + c as u32, f)).filter(|(r, _, f)| *r >= top && !f.trim().is_empty()).collect();
-        found.sort();
-        if let Some((r, c, f)) = found.first() {
-            return Err(at(format!("cell {} holds the formula ={f}; a data cell must hold its value (paste the values)", cell_name(*r, *c))));
-        }
+        found.extend(formulas.used_cells().filter(|(_, _, f)| !f.trim().is_empty()).map(|(r, c, _)| (start.0 + r as u32, start.1 + c as u32)));
+    }
+    if let Some(&(r, c)) = found.iter().find(|(r, _)| *r >= top) {
+        let text = formulas.get_value((r, c)).map(|f| f.trim()).filter(|f| !f.is_empty());
+        let what = text.map_or("a formula (filled from another cell: a shared formula)".to_string(), |f| format!("the formula ={f}"));
+        return Err(at(format!("cell {} holds {what}; a data cell must hold its value (paste the values)", cell_name(r, c))));
     }
     let (Some(start), Some(end)) = (cells.start(), cells.end()) else {
         return Err(at("the sheet is empty".into()));
@@ -55,6 +61,20 @@ pub fn read(file: &str, bytes: &[u8], sheet: &str, mapping: &Mapping) -> Result<
         return Err(at(format!("the sheet has no data rows below its header row {}", mapping.header_row)));
     }
     Ok(Grid { cells, columns, headers })
+}
+
+/// Why calamine could not open `bytes` as a workbook: an empty file, or
+/// one that is not a zip archive (as every XLSX workbook is), or a zip
+/// archive without a workbook, is not an XLSX workbook at all.
+fn not_xlsx(file: &str, bytes: &[u8], e: calamine::XlsxError) -> SheetError {
+    let reason = match &e {
+        _ if bytes.is_empty() => "the file is empty".to_string(),
+        calamine::XlsxError::Zip(zip::result::ZipError::InvalidArchive(why)) => format!("it is not a zip archive: {why}"),
+        calamine::XlsxError::Zip(z) => format!("it is not a readable zip archive: {z}"),
+        calamine::XlsxError::FileNotFound(part) => format!("it is a zip archive without {part}"),
+        _ => return SheetError::Workbook { file: file.to_string(), message: e.to_string() },
+    };
+    SheetError::NotXlsx { file: file.to_string(), reason }
 }
 
 /// Finds each of the mapping's columns in header row `top`; any missing,
@@ -81,15 +101,15 @@ fn match_headers(cells: &Range<Data>, top: u32, first: u32, last: u32, mapping: 
         }
     }
     let missing: Vec<&str> = mapping.columns.iter().zip(&found).filter(|(_, f)| f.is_none()).map(|(c, _)| c.header.as_str()).collect();
-    if !missing.is_empty() || !unexpected.is_empty() {
-        let list = |xs: Vec<String>| if xs.is_empty() { "none".to_string() } else { xs.join(", ") };
-        return Err(format!(
-            "the headers in row {} do not match the mapping {}: missing {}; unexpected {}",
-            top + 1,
-            mapping.name,
-            list(missing.iter().map(|s| s.to_string()).collect()),
-            list(unexpected)
-        ));
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!("missing {}", missing.join(", ")));
+    }
+    if !unexpected.is_empty() {
+        parts.push(format!("unexpected {}", unexpected.join(", ")));
+    }
+    if !parts.is_empty() {
+        return Err(format!("the headers in row {} do not match the mapping {}: {}", top + 1, mapping.name, parts.join("; ")));
     }
     Ok(found.into_iter().flatten().unzip())
 }
