@@ -134,6 +134,12 @@ fn issue10_form_errors_stand_beside_their_fields() {
     assert_eq!((status, body.contains("id=\"k-error\"")), (400, true));
     let (status, body) = s.get(Some(XPCC), &format!("{base}?k=999"));
     assert_eq!((status, body.contains("id=\"k-error\"")), (400, true));
+    // Before the enterprise's first record nothing of it is known: an error beside K, not a 500.
+    let (status, body) = s.get(Some(XPCC), &format!("{base}?k=0"));
+    assert_eq!((status, body.contains("id=\"k-error\"")), (400, true), "{body}");
+    assert!(body.contains("该企业的第一条记录是序号"), "{body}");
+    let (status, body) = s.get(Some(XPCC), &format!("{base}?k=99999999999999999999999"));
+    assert_eq!((status, body.contains("知识截点超过账本最新序号")), (400, true), "an oversized K is beyond the head, not malformed");
     let (status, body) = s.get(Some(XPCC), &format!("{base}?rules=nope"));
     assert_eq!((status, body.contains("id=\"rules-error\"")), (400, true));
     assert!(body.contains("xpcc-trial") && body.contains("xpcc-revised"));

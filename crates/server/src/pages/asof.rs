@@ -29,10 +29,12 @@ pub struct Resolved {
 }
 
 /// Resolves the form. `first` is the earliest valid date the page can
-/// answer for (an enterprise's first fact), when there is one. The form
+/// answer for (an enterprise's first fact) and the seq of its first
+/// record (the earliest K), when there is one. The form
 /// comes back with the typed values and any errors; with errors, the
 /// answer is for the defaults.
-pub fn resolve(ledger: &Ledger, head: Seq, today: ChinaDate, q: &AsOfQuery, first: Option<ChinaDate>) -> Result<(AsOf, Resolved), PageError> {
+pub fn resolve(ledger: &Ledger, head: Seq, today: ChinaDate, q: &AsOfQuery, first: Option<(ChinaDate, Seq)>) -> Result<(AsOf, Resolved), PageError> {
+    let (first, first_seq) = (first.map(|f| f.0), first.map(|f| f.1));
     let typed = |s: &Option<String>| s.as_deref().map(str::trim).unwrap_or("").to_string();
     let mut form = AsOf { on: typed(&q.on), known_at: typed(&q.k), rules: typed(&q.rules), errors: FieldErrors::default() };
     let on = if form.on.is_empty() {
@@ -58,12 +60,21 @@ pub fn resolve(ledger: &Ledger, head: Seq, today: ChinaDate, q: &AsOfQuery, firs
         head
     } else {
         match form.known_at.parse::<u64>() {
+            Err(_) if form.known_at.bytes().all(|b| b.is_ascii_digit()) => {
+                form.errors.known_at = Some(format!("知识截点超过账本最新序号 {}", head.0));
+                head
+            }
             Err(_) => {
                 form.errors.known_at = Some("知识截点应为账本序号（非负整数）".into());
                 head
             }
             Ok(k) if k > head.0 => {
                 form.errors.known_at = Some(format!("知识截点超过账本最新序号 {}", head.0));
+                head
+            }
+            // Nothing of the enterprise is known before its first record: no file to show.
+            Ok(k) if first_seq.is_some_and(|f| k < f.0) => {
+                form.errors.known_at = Some(format!("该企业的第一条记录是序号 {}，知识截点不能早于它", first_seq.map_or(0, |f| f.0)));
                 head
             }
             Ok(k) => Seq(k),

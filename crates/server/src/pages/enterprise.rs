@@ -50,7 +50,7 @@ async fn render(st: Arc<AppState>, who: &Principal, s: String, q: AsOfQuery) -> 
             return Err(PageError::NotFound(format!("账本中没有统一社会信用代码为 {uscc} 的企业。"), back()));
         }
         let all = ledger.enterprise_records(&uscc, head)?;
-        let first = all.iter().map(|r| r.fact.occurred_on).min();
+        let first = all.iter().map(|r| r.fact.occurred_on).min().zip(all.first().map(|r| r.seq));
         let (form, r) = asof::resolve(&ledger, head, today, &q, first)?;
         let status = if form.errors.any() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
         let records = ledger.enterprise_records(&uscc, r.known_at)?;
