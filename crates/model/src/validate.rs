@@ -18,12 +18,12 @@ impl Body {
         };
         match self {
             Body::EnterpriseRegistered(b) => {
-                crate::strict::check_clean_text("name", &b.name)?;
+                check_name(&b.name)?;
                 check_division(&b.division)
             }
             Body::EnterpriseChanged(b) => {
                 if let Some(n) = &b.name {
-                    crate::strict::check_clean_text("name", n)?;
+                    check_name(n)?;
                 }
                 if let Some(d) = &b.division {
                     check_division(d)?;
@@ -202,9 +202,33 @@ pub fn check_licence_no(s: &str) -> Result<(), FieldError> {
     }
 }
 
+/// The longest enterprise name accepted, in characters. A registered name
+/// is far shorter; the bound keeps every name within what reports and
+/// spreadsheets hold (an XLSX cell takes at most 32,767 characters).
+pub const NAME_MAX_CHARS: usize = 200;
+
+/// An enterprise name: clean text of at most [`NAME_MAX_CHARS`] characters.
+fn check_name(name: &str) -> Result<(), FieldError> {
+    crate::strict::check_clean_text("name", name)?;
+    let n = name.chars().count();
+    if n > NAME_MAX_CHARS {
+        return Err(FieldError::new("name", format!("is {n} characters long; an enterprise name has at most {NAME_MAX_CHARS}")));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::fact::*;
+
+    #[test]
+    fn issue11_an_enterprise_name_has_at_most_200_characters() {
+        let named = |n: usize| Body::EnterpriseChanged(EnterpriseChanged { name: Some("厂".repeat(n)), division: None, scale: None, key_catalogue: None });
+        assert!(named(200).validate().is_ok());
+        let e = named(201).validate().unwrap_err();
+        assert_eq!(e.field, "name");
+        assert!(e.message.contains("201 characters long"), "{}", e.message);
+    }
 
     fn plan() -> PlanIssued {
         PlanIssued {
