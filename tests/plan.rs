@@ -170,6 +170,20 @@ fn issue11_plan_refusals_write_nothing() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--salt", SALT, "--authority", &auth, "--format", "csv", "--output", l.parent().unwrap().to_str().unwrap()]);
     assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
+    // A device or a pipe is never replaced by the written file (it was, through the rename).
+    let fifo = l.parent().unwrap().join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let is_fifo = |p: &Path| std::os::unix::fs::FileTypeExt::is_fifo(&std::fs::symlink_metadata(p).unwrap().file_type());
+    for args in [
+        vec!["plan", "--year", "2026", "--division", "08", "--salt", SALT, "--authority", &auth, "--format", "csv", "--output", fifo.to_str().unwrap()],
+        vec!["grade-all", "--on", "2025-12-31", "--format", "csv", "--output", fifo.to_str().unwrap()],
+        vec!["export", fifo.to_str().unwrap()],
+    ] {
+        let o = run(&l, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+        assert!(is_fifo(&fifo), "{args:?} replaced the pipe");
+    }
     // A salt is taken exactly as announced.
     for (salt, says) in [(" s", "spaces at its start or end"), ("a\tb", "control character"), (&"x".repeat(1025)[..], "longer than 1024 bytes")] {
         let o = run(&l, &["plan", "--year", "2026", "--division", "08", "--salt", salt, "--authority", &auth]);

@@ -169,6 +169,10 @@ fn temp_path(path: &Path) -> CliResult<std::path::PathBuf> {
     if path.is_dir() {
         return Err(CliError::Rejected(format!("cannot write {}: it is a directory", path.display())));
     }
+    // The file is replaced by a rename: a device or a pipe (/dev/null, a FIFO) would be replaced too.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(CliError::Rejected(format!("cannot write {}: it is not a regular file (a device or a pipe); name a file, or leave the option out to print", path.display())));
+    }
     if !parent.is_dir() {
         return Err(CliError::Rejected(format!("cannot write {}: directory {} does not exist", path.display(), parent.display())));
     }
