@@ -6,32 +6,21 @@
 use calamine::{Data, Reader};
 use clap::Parser;
 use commands::args::Command;
-use commands::{run, CliError, Ctx, Source};
-use model::Timestamp;
+use commands::{CliError, Source};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Later than every recorded time of the fixture division.
-const NOW: &str = "2026-11-30T23:06:00Z";
+#[path = "support/mod.rs"]
+mod support;
+use support::run_on;
 
 const HEADERS: [&str; 12] =
     ["统一社会信用代码", "企业名称", "所属师", "信用风险等级", "得分", "未满足条件", "触发情形", "等级调整", "决定性理由", "知识截止序号", "规则集", "规则集SHA-256"];
 
 fn run_args(ledger: &Path, args: &[&str]) -> (Vec<u8>, Result<(), CliError>) {
     let command: Command = commands::args::Cli::try_parse_from(std::iter::once("credit-ledger").chain(args.iter().copied())).unwrap().command;
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut ctx = Ctx {
-        ledger: Source::Dir(ledger.to_path_buf()),
-        now: Timestamp::parse(NOW).unwrap(),
-        store: store::StoreKind::default(),
-        out: &mut out,
-        err: &mut err,
-        progress: false,
-        files: commands::Files::Disk,
-        known_at: None,
-    };
-    let result = run(command, &mut ctx);
-    (out, result)
+    let ran = run_on(Source::Dir(ledger.to_path_buf()), command);
+    (ran.out, ran.result)
 }
 
 fn fixture_ledger(tmp: &Path) -> PathBuf {

@@ -4,40 +4,17 @@
 
 use clap::Parser;
 use commands::args::{Command, GradeArgs, Question, ReportFormat};
-use commands::{run, CliError, Ctx, Source};
-use model::{Seq, Timestamp};
+use commands::{CliError, Ctx, Source};
+use model::Seq;
 use std::path::{Path, PathBuf};
 use store::Ledger;
 
-/// Later than every recorded time of the fixture division.
-const NOW: &str = "2026-11-30T23:06:00Z";
+#[path = "support/mod.rs"]
+mod support;
+use support::run_on;
 /// An enterprise of the fixture division.
 const USCC: &str = "91659001924574FK83";
 
-/// What a command wrote, what it returned, and the K it reported.
-struct Ran {
-    out: Vec<u8>,
-    err: Vec<u8>,
-    result: Result<(), CliError>,
-    known_at: Option<Seq>,
-}
-
-fn run_on(source: Source<'_>, command: Command) -> Ran {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut ctx = Ctx {
-        ledger: source,
-        now: Timestamp::parse(NOW).unwrap(),
-        store: store::StoreKind::default(),
-        out: &mut out,
-        err: &mut err,
-        progress: false,
-        files: commands::Files::Disk,
-        known_at: None,
-    };
-    let result = run(command, &mut ctx);
-    let known_at = ctx.known_at;
-    Ran { out, err, result, known_at }
-}
 
 /// The command of `credit-ledger ARGS…`, parsed as the binary parses it.
 fn parse(args: &[&str]) -> Command {
